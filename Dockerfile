@@ -1,0 +1,30 @@
+# tracuu-cchc: the same install as the README's first command, run as a non-root user.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    TRACUU_DATA_DIR=/data
+
+# PyTorch's CPU wheels: pass --build-arg TORCH_INDEX_URL=<CPU wheel index> to avoid the CUDA build.
+ARG TORCH_INDEX_URL=""
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY corpus ./corpus
+COPY index ./index
+COPY bot ./bot
+COPY eval ./eval
+COPY tracuu ./tracuu
+
+RUN if [ -n "$TORCH_INDEX_URL" ]; then pip install --no-cache-dir --index-url "$TORCH_INDEX_URL" torch==2.13.0; fi \
+    && pip install --no-cache-dir . \
+    && useradd --create-home --uid 10001 tracuu \
+    && mkdir -p /data \
+    && chown tracuu /data
+
+USER 10001
+VOLUME ["/data"]
+CMD ["tracuu", "start"]

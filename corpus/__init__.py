@@ -1,0 +1,1 @@
+"""Files in, structured and citable documents out."""

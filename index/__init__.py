@@ -1,0 +1,1 @@
+"""Chunks in, vectors and search out."""

@@ -1,0 +1,46 @@
+import json
+
+from tests.conftest import FIXTURES
+from tracuu.cli import main
+
+
+def test_corpus_table(capsys):
+    assert main(["corpus"]) == 0
+    out = capsys.readouterr().out
+    assert "kg-925-2018" in out and "925/QĐ-UBND" in out and "Quảng Ngãi" in out
+
+
+def test_corpus_show_json_prints_chunks(capsys):
+    assert main(["corpus", "show", "kg-925-2018", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 19
+    assert rows[8]["path"] == ["Quy chế", "Chương II", "Điều 5"]
+
+
+def test_corpus_show_tree(capsys):
+    assert main(["corpus", "show", "qn-2548-2017"]) == 0
+    out = capsys.readouterr().out
+    assert "[instrument]" in out and "Điểm p khoản 2 Mục II" in out
+
+
+def test_unknown_document(capsys):
+    assert main(["corpus", "show", "khong-co"]) == 2
+    assert "kg-925-2018" in capsys.readouterr().err
+
+
+def test_tasks_filtered_by_agency(capsys):
+    assert main(["tasks", "--agency", "So Tu phap", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and all(any("Tư pháp" in a["name"] for a in r["lead"]) for r in rows)
+
+
+def test_other_corpus_and_problems(capsys):
+    assert main(["--corpus", str(FIXTURES / "bad"), "corpus"]) == 0
+    out = capsys.readouterr().out
+    assert "Không nạp được" in out and "rong.txt" in out
+
+
+def test_start_prints_documents_and_tasks(capsys):
+    assert main(["start"]) == 0
+    out = capsys.readouterr().out
+    assert "Chủ trì" in out and "Sở Tư pháp" in out

@@ -1,0 +1,1 @@
+"""Entry point wiring: settings and the ``tracuu`` command line."""

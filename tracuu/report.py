@@ -1,0 +1,92 @@
+"""Plain-text tables for maintainers: documents, trees, chunks and task records."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from corpus.loader import Corpus, LoadedDocument
+from corpus.models import Agency, Node, NodeKind, TaskRecord
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _cell(text: str, width: int) -> str:
+    text = text if _width(text) <= width else text[: width - 1] + "…"
+    return text + " " * (width - _width(text))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
+    """A fixed-width text table."""
+    lines = ["  ".join(_cell(h, w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend("  ".join(_cell(str(c), w) for c, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join(lines)
+
+
+def documents_table(corpus: Corpus) -> str:
+    """One line per document: id, type, số hiệu, date, province, chunks, tasks, warnings."""
+    rows = []
+    for d in corpus.documents:
+        f = d.document.facts
+        rows.append(
+            [
+                f.id,
+                f.loai or "?",
+                f.so_hieu or "—",
+                f.ngay_ban_hanh.strftime("%d/%m/%Y") if f.ngay_ban_hanh else "—",
+                f.tinh or "—",
+                str(len(d.chunks)),
+                str(len(d.tasks)),
+                "; ".join(d.document.warnings) or "",
+            ]
+        )
+    out = table(
+        ["Mã", "Loại", "Số hiệu", "Ngày", "Tỉnh", "Đoạn", "Nhiệm vụ", "Cảnh báo"],
+        rows,
+        [22, 26, 14, 10, 12, 5, 8, 40],
+    )
+    if corpus.problems:
+        out += "\n\nKhông nạp được:\n" + "\n".join(f"  - {p.path}: {p.reason}" for p in corpus.problems)
+    return out
+
+
+def _names(agencies: list[Agency]) -> str:
+    return "; ".join(a.wording for a in agencies)
+
+
+def tasks_table(tasks: list[TaskRecord]) -> str:
+    """Task records: document, citation, task, lead, partners, deadline."""
+    rows = [
+        [t.doc_id, " › ".join(t.path[1:]), t.task, _names(t.lead), _names(t.partners), t.deadline or ""] for t in tasks
+    ]
+    return table(["Văn bản", "Vị trí", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"], rows, [14, 24, 44, 28, 24, 22])
+
+
+def _tree_lines(node: Node, depth: int) -> list[str]:
+    if node.kind == NodeKind.FIELD:
+        label = node.title or node.text
+    elif node.kind == NodeKind.ARTICLE:
+        label = f"Điều {node.label}. {node.title or node.text}"
+    elif node.kind in (NodeKind.CHAPTER, NodeKind.PART, NodeKind.SECTION):
+        label = f"{node.unit} {node.label}. {node.title}"
+    else:
+        label = (node.text or node.title).splitlines()[0] if (node.text or node.title) else node.kind.value
+    first = textwrap.shorten(label, 110, placeholder="…")
+    lines = [f"{'  ' * depth}[{node.kind.value}] {first}"]
+    for child in node.children:
+        lines.extend(_tree_lines(child, depth + 1))
+    return lines
+
+
+def tree_text(loaded: LoadedDocument) -> str:
+    """The structure tree, one unit per line."""
+    return "\n".join(_tree_lines(loaded.document.tree, 0))
+
+
+def chunks_text(loaded: LoadedDocument) -> str:
+    """Each chunk with its id, path and citation."""
+    return "\n".join(f"{c.id}\n  {c.path_display}\n  {c.citation}" for c in loaded.chunks)
