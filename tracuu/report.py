@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from corpus.loader import Corpus, LoadedDocument
 from corpus.models import Agency, Node, NodeKind, TaskRecord
+from index.models import Hit
 
 
 def _width(text: str) -> int:
@@ -90,3 +91,15 @@ def tree_text(loaded: LoadedDocument) -> str:
 def chunks_text(loaded: LoadedDocument) -> str:
     """Each chunk with its id, path and citation."""
     return "\n".join(f"{c.id}\n  {c.path_display}\n  {c.citation}" for c in loaded.chunks)
+
+
+def hits_text(hits: list[Hit]) -> str:
+    """Ranked chunks: citation, per-retriever rank/score, and the start of the text."""
+    if not hits:
+        return "Không tìm thấy đoạn nào."
+    blocks = []
+    for hit in hits:
+        scores = ", ".join(f"{name} #{r.rank} ({r.score:.3f})" for name, r in hit.retrievers.items())
+        excerpt = textwrap.shorten(hit.chunk.text.replace("\n", " / "), 300, placeholder="…")
+        blocks.append(f"{hit.rank}. {hit.chunk.citation}\n   [{hit.score:.4f}; {scores}]\n   {excerpt}")
+    return "\n".join(blocks)

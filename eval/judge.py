@@ -1,0 +1,64 @@
+"""Judging rules of ../shared/eval/README.md: when a passage answers, when agencies match."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from corpus.agencies import agency_key
+from corpus.normalize import fold_accents
+
+DEFAULT_QUESTIONS = Path(__file__).parent / "dev.jsonl"
+
+
+class GoldQuestion(BaseModel):
+    """One line of a gold file."""
+
+    id: str
+    question: str
+    type: str
+    doc: str | None = None
+    quotes: list[str] | None = None
+    match: str = "any"
+    lead: list[str] | None = None
+    partners: list[str] | None = None
+    deadline: str | None = None
+
+
+def load_questions(path: Path) -> list[GoldQuestion]:
+    """Gold questions, one JSON object per line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [GoldQuestion.model_validate(json.loads(line)) for line in lines if line.strip()]
+
+
+def judge_normalize(text: str) -> str:
+    """NFC, lower case, every run of non-letters/digits replaced by one space, trimmed."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[^\w]+|_+", " ", text).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """The question as typed without accents."""
+    return fold_accents(text)
+
+
+def quotes_found(doc_id: str, text: str, gold: GoldQuestion) -> list[str]:
+    """Gold quotes contained in a passage of the gold document."""
+    if not gold.quotes or doc_id != gold.doc:
+        return []
+    passage = judge_normalize(text)
+    return [q for q in gold.quotes if judge_normalize(q) in passage]
+
+
+def is_relevant(doc_id: str, text: str, gold: GoldQuestion) -> bool:
+    """A passage answers when it belongs to the gold document and contains a quote."""
+    return bool(quotes_found(doc_id, text, gold))
+
+
+def agency_set(names: list[str]) -> set[str]:
+    """Agencies compared after the README's normalisation and abbreviation expansion."""
+    return {judge_normalize(agency_key(n)) for n in names}

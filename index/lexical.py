@@ -1,0 +1,56 @@
+"""BM25 over two fields: underthesea word tokens, and accent-folded syllables with bigrams."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+FIELDS = ("words", "folded")
+
+
+class LexicalIndex:
+    """Two bm25s indexes over the same rows; row i is the chunk stored at position i."""
+
+    def __init__(self, fields: dict[str, object]) -> None:
+        self.fields = fields
+
+    @classmethod
+    def build(cls, words: list[list[str]], folded: list[list[str]]) -> LexicalIndex:
+        """Index token lists (one per chunk) for both fields."""
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        fields: dict[str, object] = {}
+        for name, corpus in (("words", words), ("folded", folded)):
+            retriever = bm25s.BM25(k1=1.2, b=0.75)
+            retriever.index([toks or ["∅"] for toks in corpus], show_progress=False)
+            fields[name] = retriever
+        return cls(fields)
+
+    def save(self, directory: Path) -> None:
+        """Write each field as a bm25s directory (JSON vocabulary + numpy arrays)."""
+        for name, retriever in self.fields.items():
+            retriever.save(str(directory / f"bm25_{name}"), show_progress=False)  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Load both fields, memory-mapped."""
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.ERROR)
+        fields = {
+            name: bm25s.BM25.load(str(directory / f"bm25_{name}"), mmap=True, show_progress=False) for name in FIELDS
+        }
+        return cls(fields)
+
+    def scores(self, field: str, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every row for the query tokens (unknown tokens are ignored)."""
+        retriever = self.fields[field]
+        vocab = retriever.vocab_dict  # type: ignore[attr-defined]
+        known = [t for t in tokens if t in vocab]
+        n = retriever.scores["num_docs"]  # type: ignore[attr-defined]
+        if not known:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]

@@ -1,0 +1,225 @@
+"""Hybrid search over a built index: BM25 fields and FAISS, fused, filtered and explained."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from corpus.models import Chunk, TaskRecord
+from index.builder import check_manifest, read_manifest
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.errors import IndexError_
+from index.fusion import fuse_rrf
+from index.lexical import LexicalIndex
+from index.models import Filters, Hit, RetrieverScore
+from corpus.normalize import fold_accents
+from index.accents import AccentRestorer
+from index.query import QueryAnalysis, analyse_query, filters_from_query
+from index.store import ChunkStore
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+class FusionWeights(BaseModel):
+    """Retriever weights for reciprocal-rank fusion, tuned on the dev sets.
+
+    Without diacritics the dense ranking is unreliable (e5 reads 'chu tri' as noise), so it
+    gets its own, lower weight; the folded BM25 field carries such questions.
+    """
+
+    words: float = 1.0
+    folded: float = 1.0
+    dense: float = 1.0
+    folded_unaccented: float = 1.5
+    words_unaccented: float = 0.0
+    dense_unaccented: float = 0.2
+    words_restored: float = 0.7
+    folded_restored: float = 1.2
+    dense_restored: float = 0.7
+    rrf_k: int = 60
+    news: float = Field(default=0.85, description="factor on news items retelling a loaded decision")
+    candidates: int = 100
+
+
+@dataclass
+class SearchResult:
+    """Hits in order, with the analysis and the filters that were applied."""
+
+    hits: list[Hit]
+    analysis: QueryAnalysis
+    filters: Filters
+
+
+def _syllables(text: str) -> set[str]:
+    return set(fold_accents(text).lower().split())
+
+
+def retelling_documents(chunks: list[Chunk]) -> set[str]:
+    """News items that retell a loaded decision: same title, or the decision's number in the text.
+
+    Where the same wording stands in both, the decision is the source to cite, so these news
+    items rank below it.
+    """
+    docs: dict[str, Chunk] = {}
+    texts: dict[str, list[str]] = {}
+    for chunk in chunks:
+        docs.setdefault(chunk.doc_id, chunk)
+        texts.setdefault(chunk.doc_id, []).append(chunk.text)
+    decisions = [c for c in docs.values() if not c.facts.is_news and c.facts.so_hieu]
+    out: set[str] = set()
+    for doc_id, first in docs.items():
+        if not first.facts.is_news:
+            continue
+        title = _syllables(first.facts.trich_yeu or "")
+        body = " ".join(texts[doc_id])
+        for decision in decisions:
+            other = _syllables(decision.facts.trich_yeu or "")
+            similar = title and other and len(title & other) / len(title | other) >= 0.6
+            number = decision.facts.so_hieu.split("/")[0]
+            if similar or (number and f"{number}/" in body and decision.facts.so_hieu in body):
+                out.add(doc_id)
+    return out
+
+
+class Searcher:
+    """Loads an index directory once and answers searches against it."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder_factory: Callable[[], Embedder] | None = None,
+        model_name: str | None = None,
+        weights: FusionWeights | None = None,
+    ) -> None:
+        self.manifest = read_manifest(index_dir)
+        check_manifest(self.manifest, model_name)
+        try:
+            store = ChunkStore(index_dir / "chunks.sqlite")
+            self.chunks: list[Chunk] = store.chunks()
+            self.tasks: list[TaskRecord] = store.tasks()
+            self.documents = store.documents()
+            store.close()
+            self.lexical = LexicalIndex.load(index_dir)
+            self.dense = DenseIndex.load(index_dir / "vectors.faiss", self.manifest.index_type)
+            accents = index_dir / "accents.json"
+            self.restorer = AccentRestorer.load(accents) if accents.exists() else None
+        except Exception as exc:
+            raise IndexError_(f"index at {index_dir} is damaged ({exc.__class__.__name__}): run `tracuu index`") from exc
+        if len(self.chunks) != self.manifest.chunks or self.dense.size != len(self.chunks):
+            raise IndexError_(f"index at {index_dir} is inconsistent with its manifest: run `tracuu index`")
+        self._embedder_factory = embedder_factory
+        self._embedder: Embedder | None = None
+        self.weights = weights or FusionWeights()
+        self._tinh = np.array([c.facts.tinh or "" for c in self.chunks], dtype=object)
+        self._so_hieu = [c.facts.so_hieu or "" for c in self.chunks]
+        retellings = retelling_documents(self.chunks)
+        self._retelling = np.array([c.doc_id in retellings for c in self.chunks])
+        self.by_id = {c.id: c for c in self.chunks}
+
+    @property
+    def embedder(self) -> Embedder:
+        """The query embedder, loaded on first dense search."""
+        if self._embedder is None:
+            if self._embedder_factory is None:
+                raise IndexError_("dense search needs an embedder")
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def mask(self, filters: Filters, strict: bool) -> np.ndarray | None:
+        """Rows allowed by the filters; a soft filter that would exclude everything is dropped."""
+        if filters.is_empty():
+            return None
+        allowed = np.ones(len(self.chunks), dtype=bool)
+        checks: list[np.ndarray] = []
+        if filters.provinces:
+            checks.append(np.array([t == "" or t in filters.provinces for t in self._tinh]))
+        if filters.so_hieu_prefixes:
+            prefixes = tuple(f"{p}/" for p in filters.so_hieu_prefixes)
+            checks.append(np.array([s.lstrip("0").startswith(prefixes) for s in self._so_hieu]))
+        if filters.doc_ids:
+            checks.append(np.array([c.doc_id in filters.doc_ids for c in self.chunks]))
+        if filters.doc_types:
+            checks.append(np.array([any(t.lower() in (c.facts.loai or "").lower() for t in filters.doc_types)
+                                    for c in self.chunks]))  # fmt: skip
+        if filters.years:
+            checks.append(np.array([bool(c.facts.ngay_ban_hanh) and c.facts.ngay_ban_hanh.year in filters.years
+                                    for c in self.chunks]))  # fmt: skip
+        for check in checks:
+            if strict or (allowed & check).any():
+                allowed &= check
+        return allowed
+
+    def _lexical_ranking(self, field: str, tokens: list[str], allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
+        scores = self.lexical.scores(field, tokens)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        n = min(self.weights.candidates, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n] if n else np.array([], dtype=int)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [int(i) for i in top if scores[i] > 0], scores
+
+    def search(
+        self,
+        question: str,
+        mode: str = "hybrid",
+        k: int = 10,
+        filters: Filters | None = None,
+        auto_filters: bool = True,
+    ) -> SearchResult:
+        """Ranked chunks for a question; ``filters`` are strict, filters read from the question are soft."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        analysis = analyse_query(question, self.restorer)
+        applied = filters or Filters()
+        allowed = self.mask(applied, strict=True)
+        if auto_filters:
+            auto = filters_from_query(analysis)
+            soft = self.mask(auto, strict=False)
+            if soft is not None:
+                allowed = soft if allowed is None else (allowed & soft if (allowed & soft).any() else allowed)
+                applied = Filters(**{**applied.model_dump(), "provinces": applied.provinces or auto.provinces,
+                                     "so_hieu_prefixes": applied.so_hieu_prefixes or auto.so_hieu_prefixes})  # fmt: skip
+        w = self.weights
+        rankings: dict[str, list[int]] = {}
+        raw: dict[str, dict[int, float]] = {}
+        if mode in ("bm25", "hybrid"):
+            for field in ("words", "folded"):
+                ranking, scores = self._lexical_ranking(field, getattr(analysis, field), allowed)
+                rankings[field] = ranking
+                raw[field] = {i: float(scores[i]) for i in ranking}
+        if mode in ("dense", "hybrid") and self.dense.size:
+            query = self.embedder.embed_query(analysis.restored or analysis.text)
+            allowed_ids = np.flatnonzero(allowed) if allowed is not None else None
+            scores, ids = self.dense.search(query, w.candidates, allowed_ids)
+            rankings["dense"] = [int(i) for i in ids]
+            raw["dense"] = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+        if analysis.accented:
+            weights = {"words": w.words, "folded": w.folded, "dense": w.dense}
+        elif analysis.restored:
+            weights = {"words": w.words_restored, "folded": w.folded_restored, "dense": w.dense_restored}
+        else:
+            weights = {"words": w.words_unaccented, "folded": w.folded_unaccented, "dense": w.dense_unaccented}
+        if mode == "dense":
+            weights = {"dense": 1.0}
+        elif mode == "bm25" and not any(weights[f] for f in ("words", "folded")):
+            weights["folded"] = 1.0
+        fused = fuse_rrf(rankings, weights, k=w.rrf_k)
+        if not analysis.news:
+            for row in fused:
+                if self._retelling[row]:
+                    fused[row] *= w.news
+        order = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+        hits = []
+        for rank, row in enumerate(order, start=1):
+            retrievers = {
+                name: RetrieverScore(rank=ranking.index(row) + 1, score=raw[name][row])
+                for name, ranking in rankings.items()
+                if row in raw[name]
+            }
+            hits.append(Hit(chunk=self.chunks[row], score=fused[row], rank=rank, retrievers=retrievers))
+        return SearchResult(hits=hits, analysis=analysis, filters=applied)
