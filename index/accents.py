@@ -6,6 +6,7 @@ indexed documents spell each syllable pair lets the question use every retriever
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -34,7 +35,7 @@ class AccentRestorer:
             syllables = [s.lower() for s in _SYLLABLE.findall(text)]
             for s in syllables:
                 unigrams[fold_accents(s)][s] += 1
-            bigrams.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:], strict=False))
+            bigrams.update(f"{a} {b}" for a, b in itertools.pairwise(syllables))
         return cls({k: dict(v) for k, v in unigrams.items()}, dict(bigrams))
 
     def save(self, path: Path) -> None:
@@ -80,7 +81,9 @@ class AccentRestorer:
             chosen.append(form)
         chosen.reverse()
         for (idx, original), form in zip(words, chosen, strict=True):
-            parts[idx] = form.upper() if original.isupper() and len(original) > 1 else (
-                form[:1].upper() + form[1:] if original[:1].isupper() else form
+            parts[idx] = (
+                form.upper()
+                if original.isupper() and len(original) > 1
+                else (form[:1].upper() + form[1:] if original[:1].isupper() else form)
             )
         return "".join(parts)

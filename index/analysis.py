@@ -8,6 +8,7 @@ Abbreviations are expanded on both the document and the question side.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -85,7 +86,7 @@ def _segment(text: str) -> tuple[str, ...]:
 
 
 def word_tokens(text: str, drop_question_words: bool = False) -> list[str]:
-    """underthesea word tokens of the normalised, expanded text, lower-cased ('chủ_trì')."""
+    """Underthesea word tokens of the normalised, expanded text, lower-cased ('chủ_trì')."""
     expanded = expand_abbreviations(normalize_inline(text))
     out = []
     for token in _segment(expanded):
@@ -100,7 +101,7 @@ def folded_tokens(text: str, drop_question_words: bool = False) -> list[str]:
     """Accent-folded syllables plus syllable bigrams: 'chu', 'tri', 'chu_tri'."""
     expanded = expand_abbreviations(normalize_inline(text))
     syllables = _TOKEN.findall(fold_accents(expanded).lower())
-    bigrams = [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+    bigrams = [f"{a}_{b}" for a, b in itertools.pairwise(syllables)]
     if drop_question_words:
         syllables = [s for s in syllables if s not in _FOLDED_QUESTION_WORDS]
     return syllables + bigrams

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 PARSER_VERSION = "1"
 MANIFEST = "manifest.json"
+SAVE_EVERY = 256  # vectors are cached in batches, so an interrupted build keeps its progress
 
 
 class IndexConfig(BaseModel):
@@ -77,7 +78,6 @@ def passage_text(chunk: Chunk) -> str:
     f = chunk.facts
     title = " ".join(x for x in (f.loai, f.so_hieu, f.tinh and f"tỉnh {f.tinh}", f.trich_yeu) if x)
     return f"{title}\n{chunk.path_display}\n{chunk.text}"
-
 
 
 def file_fingerprints(corpus_dir: Path) -> dict[str, str]:
@@ -137,11 +137,18 @@ def _embed(
         cached = cache.get_many(model, hashes)
         missing = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.values())
         if missing:
+            from tqdm import tqdm
+
             embedder = embedder_factory()
-            vectors = embedder.embed_passages([texts[i] for i in missing], config.batch_size, progress)
-            new = {hashes[i]: v for i, v in zip(missing, vectors, strict=True)}
-            cache.put_many(model, new)
-            cached.update(new)
+            bar = tqdm(total=len(missing), desc="Nhúng đoạn", unit="đoạn", disable=not progress)
+            for start in range(0, len(missing), SAVE_EVERY):
+                part = missing[start : start + SAVE_EVERY]
+                vectors = embedder.embed_passages([texts[i] for i in part], config.batch_size)
+                new = {hashes[i]: v for i, v in zip(part, vectors, strict=True)}
+                cache.put_many(model, new)
+                cached.update(new)
+                bar.update(len(part))
+            bar.close()
         dim = len(next(iter(cached.values()))) if cached else 0
         matrix = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, dim), np.float32)
         return matrix.astype(np.float32), len(missing)
@@ -158,7 +165,7 @@ def _previous_tokens(config: IndexConfig) -> dict[str, tuple[list[str], list[str
         tokens = store.tokens()
         store.close()
         return tokens
-    except Exception:  # noqa: BLE001 - a damaged old store only means tokens are recomputed
+    except Exception:
         return {}
 
 
@@ -175,9 +182,14 @@ def build_index(
     reason = "forced" if force else _stale_reason(config, files)
     if reason is None:
         manifest = read_manifest(config.current)
-        return BuildReport(rebuilt=False, reason="up to date", documents=len(manifest.documents),
-                           chunks=manifest.chunks, seconds=time.perf_counter() - started,
-                           index_type=manifest.index_type)  # fmt: skip
+        return BuildReport(
+            rebuilt=False,
+            reason="up to date",
+            documents=len(manifest.documents),
+            chunks=manifest.chunks,
+            seconds=time.perf_counter() - started,
+            index_type=manifest.index_type,
+        )
     corpus = load_corpus(config.corpus_dir, config.max_chunk_tokens)
     chunks = corpus.chunks
     texts = [passage_text(c) for c in chunks]
@@ -197,13 +209,14 @@ def build_index(
     build_dir.mkdir()
     try:
         store = ChunkStore.create(build_dir / "chunks.sqlite")
-        store.add_chunks(
-            (row, *item) for row, item in enumerate(zip(chunks, hashes, words, folded, strict=True))
-        )
+        store.add_chunks((row, *item) for row, item in enumerate(zip(chunks, hashes, words, folded, strict=True)))
         for loaded in corpus.documents:
             doc = loaded.document
-            store.add_document(doc.id, doc.content_hash, {"facts": doc.facts.model_dump(mode="json"),
-                                                          "warnings": doc.warnings, "path": doc.path})  # fmt: skip
+            store.add_document(
+                doc.id,
+                doc.content_hash,
+                {"facts": doc.facts.model_dump(mode="json"), "warnings": doc.warnings, "path": doc.path},
+            )
         store.add_tasks(corpus.tasks)
         store.commit()
         store.close()

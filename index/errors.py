@@ -1,7 +1,7 @@
 """Index errors with messages a maintainer can act on."""
 
 
-class IndexError_(Exception):  # noqa: N801 - trailing underscore keeps the builtin IndexError visible
+class IndexError_(Exception):
     """The index is missing, stale, mismatched or corrupt; the message says which and what to run."""
 
 

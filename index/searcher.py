@@ -10,6 +10,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from corpus.models import Chunk, TaskRecord
+from corpus.normalize import fold_accents
+from index.accents import AccentRestorer
 from index.builder import check_manifest, read_manifest
 from index.dense import DenseIndex
 from index.embedder import Embedder
@@ -17,8 +19,6 @@ from index.errors import IndexError_
 from index.fusion import fuse_rrf
 from index.lexical import LexicalIndex
 from index.models import Filters, Hit, RetrieverScore
-from corpus.normalize import fold_accents
-from index.accents import AccentRestorer
 from index.query import QueryAnalysis, analyse_query, filters_from_query
 from index.store import ChunkStore
 
@@ -109,7 +109,9 @@ class Searcher:
             accents = index_dir / "accents.json"
             self.restorer = AccentRestorer.load(accents) if accents.exists() else None
         except Exception as exc:
-            raise IndexError_(f"index at {index_dir} is damaged ({exc.__class__.__name__}): run `tracuu index`") from exc
+            raise IndexError_(
+                f"index at {index_dir} is damaged ({exc.__class__.__name__}): run `tracuu index`"
+            ) from exc
         if len(self.chunks) != self.manifest.chunks or self.dense.size != len(self.chunks):
             raise IndexError_(f"index at {index_dir} is inconsistent with its manifest: run `tracuu index`")
         self._embedder_factory = embedder_factory
@@ -144,17 +146,25 @@ class Searcher:
         if filters.doc_ids:
             checks.append(np.array([c.doc_id in filters.doc_ids for c in self.chunks]))
         if filters.doc_types:
-            checks.append(np.array([any(t.lower() in (c.facts.loai or "").lower() for t in filters.doc_types)
-                                    for c in self.chunks]))  # fmt: skip
+            checks.append(
+                np.array(
+                    [any(t.lower() in (c.facts.loai or "").lower() for t in filters.doc_types) for c in self.chunks]
+                )
+            )
         if filters.years:
-            checks.append(np.array([bool(c.facts.ngay_ban_hanh) and c.facts.ngay_ban_hanh.year in filters.years
-                                    for c in self.chunks]))  # fmt: skip
+            checks.append(
+                np.array(
+                    [bool(c.facts.ngay_ban_hanh) and c.facts.ngay_ban_hanh.year in filters.years for c in self.chunks]
+                )
+            )
         for check in checks:
             if strict or (allowed & check).any():
                 allowed &= check
         return allowed
 
-    def _lexical_ranking(self, field: str, tokens: list[str], allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
+    def _lexical_ranking(
+        self, field: str, tokens: list[str], allowed: np.ndarray | None
+    ) -> tuple[list[int], np.ndarray]:
         scores = self.lexical.scores(field, tokens)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
@@ -182,8 +192,13 @@ class Searcher:
             soft = self.mask(auto, strict=False)
             if soft is not None:
                 allowed = soft if allowed is None else (allowed & soft if (allowed & soft).any() else allowed)
-                applied = Filters(**{**applied.model_dump(), "provinces": applied.provinces or auto.provinces,
-                                     "so_hieu_prefixes": applied.so_hieu_prefixes or auto.so_hieu_prefixes})  # fmt: skip
+                applied = applied.model_copy(
+                    update={
+                        "provinces": applied.provinces or auto.provinces,
+                        "so_hieu_prefixes": applied.so_hieu_prefixes or auto.so_hieu_prefixes,
+                        "doc_types": applied.doc_types or auto.doc_types,
+                    }
+                )
         w = self.weights
         rankings: dict[str, list[int]] = {}
         raw: dict[str, dict[int, float]] = {}

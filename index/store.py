@@ -45,10 +45,17 @@ class ChunkStore:
         self.db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                (row, c.id, c.doc_id, c.model_dump_json(), h, json.dumps(w, ensure_ascii=False),
-                 json.dumps(f, ensure_ascii=False))
+                (
+                    row,
+                    c.id,
+                    c.doc_id,
+                    c.model_dump_json(),
+                    h,
+                    json.dumps(w, ensure_ascii=False),
+                    json.dumps(f, ensure_ascii=False),
+                )
                 for row, c, h, w, f in rows
-            ),  # fmt: skip
+            ),
         )
 
     def add_tasks(self, tasks: Iterable[TaskRecord]) -> None:
@@ -74,7 +81,10 @@ class ChunkStore:
 
     def tokens(self) -> dict[str, tuple[list[str], list[str]]]:
         """Analysed tokens by indexed-text hash, reused when a chunk's text has not changed."""
-        return {h: (json.loads(w), json.loads(f)) for h, w, f in self.db.execute("SELECT text_hash, words, folded FROM chunks")}
+        return {
+            h: (json.loads(w), json.loads(f))
+            for h, w, f in self.db.execute("SELECT text_hash, words, folded FROM chunks")
+        }
 
     def tasks(self) -> list[TaskRecord]:
         """All task records."""
@@ -96,7 +106,8 @@ class EmbeddingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path))
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY(model, text_hash))"
+            "CREATE TABLE IF NOT EXISTS vectors "
+            "(model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY(model, text_hash))"
         )
 
     def get_many(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
@@ -105,7 +116,7 @@ class EmbeddingCache:
         for start in range(0, len(hashes), 500):
             part = hashes[start : start + 500]
             marks = ",".join("?" * len(part))
-            query = f"SELECT text_hash, vector FROM vectors WHERE model = ? AND text_hash IN ({marks})"  # noqa: S608
+            query = f"SELECT text_hash, vector FROM vectors WHERE model = ? AND text_hash IN ({marks})"
             for h, blob in self.db.execute(query, [model, *part]):
                 found[h] = np.frombuffer(blob, dtype=np.float32)
         return found

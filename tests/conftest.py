@@ -27,3 +27,43 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the repository")
     return SHARED
+
+
+MODEL_CACHE = Path(os.environ.get("TRACUU_MODEL_CACHE_DIR", Path.home() / ".cache" / "tracuu" / "models"))
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """The default model, converted once into the shared cache."""
+    from index.e5_convert import ensure_default_model
+
+    return ensure_default_model(MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def e5_embedder(model_dir):
+    from index.embedder import load_embedder
+
+    return load_embedder(None, MODEL_CACHE)
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, e5_embedder):
+    """The bundled seeds indexed with the real model, once per session."""
+    from corpus.loader import BUNDLED_CORPUS
+    from index.builder import IndexConfig, build_index
+    from index.embedder import DEFAULT_MODEL
+
+    data_dir = tmp_path_factory.mktemp("seed-index")
+    config = IndexConfig(corpus_dir=BUNDLED_CORPUS, data_dir=data_dir, model_name=DEFAULT_MODEL)
+    build_index(config, lambda: e5_embedder)
+    return config
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(seed_index, e5_embedder):
+    """The real hybrid searcher over the bundled seeds."""
+    from index.embedder import DEFAULT_MODEL
+    from index.searcher import Searcher
+
+    return Searcher(seed_index.current, lambda: e5_embedder, DEFAULT_MODEL)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from corpus.agencies import agency_key
 from corpus.loader import Corpus, load_corpus
+from eval.judge import DEFAULT_QUESTIONS, load_questions
+from eval.report import summary_text, write_report
+from eval.retrieval import evaluate_retrieval
 from index.builder import build_index, index_summary
 from index.errors import ConfigError, IndexError_
 from index.models import Filters
@@ -98,6 +104,40 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def eval_data_dir(settings: Settings, corpus_dir: Path) -> Path:
+    """A separate data dir per evaluated corpus, so `eval --corpus` never touches the main index."""
+    digest = hashlib.sha256(str(corpus_dir.resolve()).encode()).hexdigest()[:8]
+    return settings.data_dir / "eval" / f"{corpus_dir.resolve().name}-{digest}"
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """`tracuu eval`: retrieval figures per mode and question type, JSON and Markdown outputs."""
+    if args.eval_corpus:
+        corpus_dir = Path(args.eval_corpus)
+        overrides = {"corpus_dir": corpus_dir, "data_dir": Path(args.data_dir or eval_data_dir(settings, corpus_dir))}
+        settings = settings.model_copy(update=overrides)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        print(f"Chế độ không hợp lệ: {', '.join(bad)} (chọn trong {', '.join(MODES)})", file=sys.stderr)
+        return 2
+    questions = load_questions(Path(args.questions))
+    searcher = open_searcher(settings)
+    result = evaluate_retrieval(searcher, questions, modes, strip=args.strip_diacritics)
+    title = f"tracuu eval: {Path(args.questions).name} on {settings.corpus_dir.name}"
+    if args.strip_diacritics:
+        title += " (questions without diacritics)"
+    result["meta"] = {"questions": str(args.questions), "corpus": str(settings.corpus_dir),
+                      "strip_diacritics": args.strip_diacritics, "model": settings.model}  # fmt: skip
+    print(summary_text(result, title))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.report:
+        chart = write_report(result, Path(args.report), title)
+        print(f"Báo cáo: {args.report} (biểu đồ {chart})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(prog="tracuu", description="Tra cứu văn bản cải cách hành chính")
@@ -126,6 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", action="append", help="lọc theo mã văn bản")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+    p = sub.add_parser("eval", help="đo chất lượng tìm kiếm trên bộ câu hỏi mẫu")
+    p.add_argument("--questions", default=str(DEFAULT_QUESTIONS), help="tệp câu hỏi .jsonl")
+    p.add_argument("--corpus", dest="eval_corpus", help="đánh giá trên một thư mục văn bản khác")
+    p.add_argument("--modes", default=",".join(MODES))
+    p.add_argument("--strip-diacritics", action="store_true", help="bỏ dấu mọi câu hỏi")
+    p.add_argument("--json", help="ghi kết quả JSON vào tệp")
+    p.add_argument("--report", help="ghi báo cáo Markdown (kèm biểu đồ PNG) vào tệp")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -1,0 +1,72 @@
+"""Evaluation output: a terminal table, a Markdown report and a PNG chart comparing the modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+METRICS = ("hit@1", "hit@3", "hit@5", "mrr@10")
+
+
+def _row(name: str, figures: dict) -> str:
+    cells = " ".join(f"{figures.get(m, 0):>7.3f}" for m in METRICS)
+    return f"{name:<22} {int(figures.get('n', 0)):>4} {cells}"
+
+
+def summary_text(result: dict, title: str) -> str:
+    """Per mode and per question type: Hit@1/3/5, MRR@10 and search latency."""
+    lines = [title, f"{'':<22} {'n':>4} " + " ".join(f"{m:>7}" for m in METRICS)]
+    for mode, figures in result["modes"].items():
+        lines.append(_row(mode, figures))
+        for qtype, sub in figures["by_type"].items():
+            lines.append(_row(f"  {qtype}", sub))
+        lat = figures["latency_ms"]
+        lines.append(f"  latency p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
+        answers = figures.get("answers")
+        if answers:
+            lines.append("  answers: " + ", ".join(f"{k} {v}" for k, v in answers.items() if not isinstance(v, dict)))
+    return "\n".join(lines)
+
+
+def write_chart(result: dict, path: Path, title: str) -> None:
+    """Grouped bars: one group per metric, one bar per mode."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    modes = list(result["modes"])
+    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=120)
+    width = 0.8 / max(len(modes), 1)
+    for i, mode in enumerate(modes):
+        values = [result["modes"][mode].get(m, 0) for m in METRICS]
+        xs = [j + i * width for j in range(len(METRICS))]
+        bars = ax.bar(xs, values, width, label=mode)
+        ax.bar_label(bars, fmt="%.2f", fontsize=7)
+    ax.set_xticks([j + width * (len(modes) - 1) / 2 for j in range(len(METRICS))], METRICS)
+    ax.set_ylim(0, 1.08)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_report(result: dict, path: Path, title: str) -> Path:
+    """Markdown with the tables and a chart saved beside it (``<name>.png``)."""
+    chart = path.with_suffix(".png")
+    write_chart(result, chart, title)
+    lines = [f"# {title}", "", f"![modes]({chart.name})", ""]
+    lines.append("| mode | type | n | " + " | ".join(METRICS) + " |")
+    lines.append("|---|---|---|" + "---|" * len(METRICS))
+    for mode, figures in result["modes"].items():
+        for qtype, sub in [("all", figures), *figures["by_type"].items()]:
+            lines.append(f"| {mode} | {qtype} | {sub['n']} | " + " | ".join(f"{sub[m]:.3f}" for m in METRICS) + " |")
+    lines.append("")
+    lines.append("| mode | latency p50 (ms) | latency p95 (ms) |")
+    lines.append("|---|---|---|")
+    for mode, figures in result["modes"].items():
+        lines.append(f"| {mode} | {figures['latency_ms']['p50']} | {figures['latency_ms']['p95']} |")
+    for note in result.get("notes", []):
+        lines.extend(["", note])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return chart
