@@ -2,8 +2,15 @@ import json
 
 import pytest
 
-from eval.judge import GoldQuestion, agency_set, is_relevant, judge_normalize, load_questions, strip_diacritics
-from eval.judge import DEFAULT_QUESTIONS
+from eval.judge import (
+    DEFAULT_QUESTIONS,
+    GoldQuestion,
+    agency_set,
+    is_relevant,
+    judge_normalize,
+    load_questions,
+    strip_diacritics,
+)
 from tracuu.cli import main
 
 
@@ -20,7 +27,9 @@ def test_relevance_needs_the_document_and_a_quote():
 
 
 def test_agency_sets_compare_after_normalisation():
-    assert agency_set(["VP UBND tỉnh", "Sở TT&TT"]) == agency_set(["Văn phòng Ủy ban nhân dân tỉnh", "Sở Thông tin và Truyền thông"])
+    assert agency_set(["VP UBND tỉnh", "Sở TT&TT"]) == agency_set(
+        ["Văn phòng Ủy ban nhân dân tỉnh", "Sở Thông tin và Truyền thông"]
+    )
 
 
 def test_default_questions_are_the_dev_set():

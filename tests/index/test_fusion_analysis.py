@@ -33,7 +33,9 @@ def test_abbreviations_expand_on_both_sides():
     assert expand_abbreviations("Sở TT&TT") == "Sở TT&TT thông tin và truyền thông"
 
 
-@pytest.mark.parametrize(("text", "accented"), [("ai chu tri", False), ("Ai chủ trì", True), ("Đ", True), ("UBND", False)])
+@pytest.mark.parametrize(
+    ("text", "accented"), [("ai chu tri", False), ("Ai chủ trì", True), ("Đ", True), ("UBND", False)]
+)
 def test_diacritics_detection(text, accented):
     assert has_diacritics(text) is accented
 

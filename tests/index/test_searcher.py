@@ -8,7 +8,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_lead_question_finds_the_task(seed_searcher):
-    result = seed_searcher.search("Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật hàng năm của tỉnh Quảng Ngãi?")
+    result = seed_searcher.search(
+        "Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật hàng năm của tỉnh Quảng Ngãi?"
+    )
     top = result.hits[0]
     assert top.chunk.id == "qn-2548-2017:kt/muc-ii/khoan-1/diem-c"
     assert set(top.retrievers) == {"words", "folded", "dense"}
@@ -16,13 +18,17 @@ def test_lead_question_finds_the_task(seed_searcher):
 
 
 def test_question_without_diacritics(seed_searcher):
-    result = seed_searcher.search("ai chu tri xay dung ke hoach theo doi thi hanh phap luat hang nam cua tinh quang ngai")
+    result = seed_searcher.search(
+        "ai chu tri xay dung ke hoach theo doi thi hanh phap luat hang nam cua tinh quang ngai"
+    )
     assert result.analysis.restored and "chủ trì" in result.analysis.restored
     assert result.hits[0].chunk.id == "qn-2548-2017:kt/muc-ii/khoan-1/diem-c"
 
 
 def test_decision_ranks_before_the_news_retelling_it(seed_searcher):
-    hits = seed_searcher.search("hình thức phối hợp thông qua các cuộc họp, đóng góp ý kiến về các nội dung văn bản").hits
+    hits = seed_searcher.search(
+        "hình thức phối hợp thông qua các cuộc họp, đóng góp ý kiến về các nội dung văn bản"
+    ).hits
     docs = [h.chunk.doc_id for h in hits]
     assert docs[0] == "kg-925-2018" and "kg-tin-quy-che-2018" in docs
     assert docs.index("kg-925-2018") < docs.index("kg-tin-quy-che-2018")
