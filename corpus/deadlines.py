@@ -71,11 +71,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], int | None], Per
 ]
 
 
-def parse_period(text: str | None, default_year: int | None = None) -> Period | None:
-    """The first period a deadline states, or None for 'Đúng tiến độ …'-style wording."""
-    if not text:
-        return None
-    best: tuple[int, int, Period] | None = None
+def _earliest(text: str, default_year: int | None) -> tuple[re.Match[str], Period] | None:
+    best: tuple[int, int, re.Match[str], Period] | None = None
     for priority, (pattern, build) in enumerate(_PATTERNS):
         m = pattern.search(text)
         if not m:
@@ -85,8 +82,20 @@ def parse_period(text: str | None, default_year: int | None = None) -> Period | 
         except ValueError:
             continue
         if best is None or (m.start(), priority) < best[:2]:
-            best = (m.start(), priority, period)
-    return best[2] if best else None
+            best = (m.start(), priority, m, period)
+    return (best[2], best[3]) if best else None
+
+
+def deadline_phrase(text: str | None) -> str | None:
+    """The words that state a time in a sentence ('Trong Quý II/2007 thiết lập …' → 'Quý II/2007')."""
+    found = _earliest(text, None) if text else None
+    return found[0].group(0) if found else None
+
+
+def parse_period(text: str | None, default_year: int | None = None) -> Period | None:
+    """The first period a deadline states, or None for 'Đúng tiến độ …'-style wording."""
+    found = _earliest(text, default_year) if text else None
+    return found[1] if found else None
 
 
 def overlaps(period: Period, start: dt.date, end: dt.date) -> bool:

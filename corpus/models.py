@@ -53,7 +53,8 @@ class Node(BaseModel):
     """One unit of the document tree; ``text`` holds the unit's own lines, not its children's.
 
     ``unit`` is the word a citation uses for it (Điều, khoản, điểm, Mục, Chương, Phần) and
-    ``role`` names a labelled plan field (lead, partners, appraiser, product, deadline, task).
+    ``role`` names a labelled plan field (lead, partners, appraiser, product, deadline, task); a
+    field's ``text`` is its line as written and its ``title`` the value after the label.
     """
 
     kind: NodeKind
@@ -105,6 +106,8 @@ class Chunk(BaseModel):
     heading: str
     text: str
     citation: str
+    units: list[tuple[str, str]] = Field(default_factory=list)
+    document: str = ""
 
     @property
     def path_display(self) -> str:

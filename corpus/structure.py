@@ -249,7 +249,7 @@ def parse_outline(lines: list[str]) -> list[Node]:
         in_stack = any(k == kind for k, _ in stack)
         if field and stack and stack[-1][1].kind == NodeKind.FIELD and not in_stack:
             parent_field = stack[-1][1]
-            if parent_field.role == field[0] and not parent_field.text:
+            if parent_field.role == field[0] and not parent_field.title:
                 parent_field.children.append(Node(kind=NodeKind.PARAGRAPH, text=line))
                 continue
         position = _stack_position(stack, kind, label)
@@ -258,7 +258,7 @@ def parse_outline(lines: list[str]) -> list[Node]:
         if field:
             while stack and stack[-1][1].kind == NodeKind.FIELD:
                 stack.pop()
-            node = Node(kind=NodeKind.FIELD, role=field[0], label=label, text=field[1], title=line)
+            node = Node(kind=NodeKind.FIELD, role=field[0], label=label, text=line, title=field[1])
         else:
             unit, node_kind = _OUTLINE_UNITS[kind]
             node = Node(kind=node_kind, unit=unit, label=label, text=line)

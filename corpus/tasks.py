@@ -38,7 +38,7 @@ def strip_label(text: str) -> str:
 
 
 def _field_value(node: Node) -> str:
-    items = [node.text] if node.text else []
+    items = [node.title] if node.title else []
     items.extend(strip_label(c.full_text()) for c in node.children)
     return "; ".join(i.rstrip(";") for i in items if i)
 

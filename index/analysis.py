@@ -46,8 +46,10 @@ ABBREVIATIONS: dict[str, str] = {
     "KH": "kế hoạch",
     "CT": "chỉ thị",
 }
+ANALYSIS_VERSION = "2"
+# Not inside document numbers such as 925/QĐ-UBND, which must stay one token on both sides.
 _ABBREV = re.compile(
-    r"(?<![\w&])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w&])",
+    r"(?<![\w&/-])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w&/-])",
     re.IGNORECASE,
 )
 _UPPER_ONLY = {"VP", "QĐ", "KH", "CT"}
@@ -105,3 +107,70 @@ def folded_tokens(text: str, drop_question_words: bool = False) -> list[str]:
     if drop_question_words:
         syllables = [s for s in syllables if s not in _FOLDED_QUESTION_WORDS]
     return syllables + bigrams
+
+
+# Function words that carry no topic; ignored when judging whether a passage covers a question.
+FUNCTION_WORDS = {
+    fold_accents(w)
+    for w in [
+        "được",
+        "bằng",
+        "là",
+        "của",
+        "có",
+        "những",
+        "các",
+        "và",
+        "với",
+        "cho",
+        "về",
+        "theo",
+        "trong",
+        "thì",
+        "mà",
+        "này",
+        "đó",
+        "nào",
+        "gì",
+        "ai",
+        "bao",
+        "nhiêu",
+        "mấy",
+        "khi",
+        "đâu",
+        "sao",
+        "phải",
+        "cần",
+        "hay",
+        "hoặc",
+        "không",
+        "đã",
+        "sẽ",
+        "đang",
+        "bị",
+        "do",
+        "tại",
+        "từ",
+        "đến",
+        "để",
+        "nên",
+        "vì",
+        "như",
+        "ra",
+        "vào",
+        "lên",
+        "trên",
+        "dưới",
+        "một",
+        "mỗi",
+        "hãy",
+        "xin",
+        "cho",
+        "biết",
+        "thế",
+        "vậy",
+        "ạ",
+        "nhé",
+        "ở",
+    ]
+}

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -22,8 +23,9 @@ from pydantic import BaseModel, Field
 from corpus.loader import document_files, load_corpus
 from corpus.models import Chunk
 from corpus.normalize import NORMALIZATION_VERSION
+from corpus.structure import field_role
 from index.accents import AccentRestorer
-from index.analysis import folded_tokens, word_tokens
+from index.analysis import ANALYSIS_VERSION, folded_tokens, word_tokens
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.errors import IndexError_
@@ -33,7 +35,7 @@ from index.store import ChunkStore, EmbeddingCache, text_hash
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
-PARSER_VERSION = "1"
+PARSER_VERSION = "4"
 MANIFEST = "manifest.json"
 SAVE_EVERY = 256  # vectors are cached in batches, so an interrupted build keeps its progress
 
@@ -73,11 +75,23 @@ class BuildReport(BaseModel):
     index_type: str = ""
 
 
+_BULLET = re.compile(r"^[-+–•*]\s+")
+
+
+def _without_field_labels(text: str) -> str:
+    """'- Cơ quan chủ trì thực hiện: Sở Tư pháp.' → 'Sở Tư pháp.': labels every task repeats only add noise."""
+    out = []
+    for line in text.splitlines():
+        field = field_role(_BULLET.sub("", line))
+        out.append(field[1] if field and field[1] else line)
+    return "\n".join(out)
+
+
 def passage_text(chunk: Chunk) -> str:
     """What is embedded and BM25-indexed: the chunk with its document title and section path."""
     f = chunk.facts
     title = " ".join(x for x in (f.loai, f.so_hieu, f.tinh and f"tỉnh {f.tinh}", f.trich_yeu) if x)
-    return f"{title}\n{chunk.path_display}\n{chunk.text}"
+    return f"{title}\n{chunk.path_display}\n{_without_field_labels(chunk.text)}"
 
 
 def file_fingerprints(corpus_dir: Path) -> dict[str, str]:
@@ -107,7 +121,9 @@ def check_manifest(manifest: IndexManifest, model_name: str | None = None) -> No
     """Refuse an index built by other code or another model, saying why."""
     if manifest.format_version != FORMAT_VERSION:
         raise IndexError_(f"index format {manifest.format_version} != {FORMAT_VERSION}: run `tracuu index`")
-    if manifest.normalization_version != NORMALIZATION_VERSION or manifest.parser_version != PARSER_VERSION:
+    if manifest.normalization_version != NORMALIZATION_VERSION or manifest.parser_version != (
+        f"{PARSER_VERSION}.{ANALYSIS_VERSION}"
+    ):
         raise IndexError_("index was built with another normalisation or parser version: run `tracuu index`")
     if model_name and manifest.model != model_name:
         raise IndexError_(f"index was built with model '{manifest.model}', not '{model_name}': run `tracuu index`")
@@ -197,7 +213,7 @@ def build_index(
 
     old_tokens = _previous_tokens(config)
     words, folded = [], []
-    hashes = [text_hash(t) for t in texts]
+    hashes = [text_hash(f"{ANALYSIS_VERSION}\x00{t}") for t in texts]
     for text, h in zip(texts, hashes, strict=True):
         w, f = old_tokens[h] if h in old_tokens else (word_tokens(text), folded_tokens(text))
         words.append(w)
@@ -229,7 +245,7 @@ def build_index(
             model=config.model_name,
             dimension=int(vectors.shape[1]) if len(vectors) else 0,
             normalization_version=NORMALIZATION_VERSION,
-            parser_version=PARSER_VERSION,
+            parser_version=f"{PARSER_VERSION}.{ANALYSIS_VERSION}",
             corpus_dir=str(config.corpus_dir.resolve()),
             documents={d.document.id: d.document.content_hash for d in corpus.documents},
             files=files,

@@ -54,3 +54,16 @@ class LexicalIndex:
         if not known:
             return np.zeros(n, dtype=np.float32)
         return np.asarray(retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def vocabulary(self, field: str) -> dict[str, int]:
+        """Token → column of a field."""
+        return self.fields[field].vocab_dict  # type: ignore[attr-defined]
+
+    def idf(self, field: str, tokens: list[str]) -> np.ndarray:
+        """BM25 idf of each token (unknown tokens get the highest idf: they are the rarest)."""
+        retriever = self.fields[field]
+        vocab = retriever.vocab_dict  # type: ignore[attr-defined]
+        indptr = retriever.scores["indptr"]  # type: ignore[attr-defined]
+        n = retriever.scores["num_docs"]  # type: ignore[attr-defined]
+        df = np.array([indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in tokens], dtype=np.float64)
+        return np.log((n - df + 0.5) / (df + 0.5) + 1.0)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from corpus.models import Chunk, TaskRecord
 from corpus.normalize import fold_accents
 from index.accents import AccentRestorer
+from index.analysis import FUNCTION_WORDS, folded_tokens
 from index.builder import check_manifest, read_manifest
 from index.dense import DenseIndex
 from index.embedder import Embedder
@@ -32,16 +33,16 @@ class FusionWeights(BaseModel):
     gets its own, lower weight; the folded BM25 field carries such questions.
     """
 
-    words: float = 1.0
+    words: float = 0.7
     folded: float = 1.0
-    dense: float = 1.0
+    dense: float = 0.6
     folded_unaccented: float = 1.5
     words_unaccented: float = 0.0
     dense_unaccented: float = 0.2
     words_restored: float = 0.7
     folded_restored: float = 1.2
     dense_restored: float = 0.7
-    rrf_k: int = 60
+    rrf_k: int = 20
     news: float = Field(default=0.85, description="factor on news items retelling a loaded decision")
     candidates: int = 100
 
@@ -131,6 +132,26 @@ class Searcher:
                 raise IndexError_("dense search needs an embedder")
             self._embedder = self._embedder_factory()
         return self._embedder
+
+    def term_coverage(self, analysis: QueryAnalysis, text: str) -> float:
+        """Share of the question's idf mass (folded syllables and bigrams) that a passage contains.
+
+        Rare question words missing from the passage pull it down; this is what tells an
+        unrelated clause from an answer, whatever the retrievers' relative ranks say.
+        """
+        vocab = self.lexical.vocabulary("folded")
+        terms = [
+            t
+            for t in dict.fromkeys(analysis.folded)
+            if not any(part in FUNCTION_WORDS for part in t.split("_")) and ("_" not in t or t in vocab)
+        ]
+        if not terms:
+            return 0.0
+        weights = self.lexical.idf("folded", terms)
+        present = set(folded_tokens(text))
+        total = float(weights.sum())
+        covered = float(sum(w for t, w in zip(terms, weights, strict=True) if t in present))
+        return covered / total if total else 0.0
 
     def mask(self, filters: Filters, strict: bool) -> np.ndarray | None:
         """Rows allowed by the filters; a soft filter that would exclude everything is dropped."""

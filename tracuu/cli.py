@@ -6,12 +6,16 @@ import argparse
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.answerer import Answerer
+from bot.render import render_text
 from corpus.agencies import agency_key
 from corpus.loader import Corpus, load_corpus
+from eval.answers import evaluate_answers, operating_point
 from eval.judge import DEFAULT_QUESTIONS, load_questions
 from eval.report import summary_text, write_report
 from eval.retrieval import evaluate_retrieval
@@ -63,14 +67,53 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+SAMPLE_QUESTION = "Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật hàng năm của tỉnh Quảng Ngãi?"
+
+
+def open_answerer(settings: Settings) -> Answerer:
+    """The answering service over a fresh index."""
+    return Answerer(open_searcher(settings))
+
+
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
-    """The main job on the configured corpus: documents and their task table."""
+    """The main job: the bot when a Telegram token is set, otherwise answers in the terminal."""
+    if os.environ.get("TELEGRAM_BOT_TOKEN"):
+        return cmd_bot(args, settings)
     corpus = _load(settings)
     print(documents_table(corpus))
-    print()
-    print(tasks_table(corpus.tasks))
-    print(f"\n{len(corpus.documents)} văn bản, {len(corpus.chunks)} đoạn, {len(corpus.tasks)} nhiệm vụ")
+    print(f"\n{len(corpus.documents)} văn bản, {len(corpus.chunks)} đoạn, {len(corpus.tasks)} nhiệm vụ\n")
+    answerer = open_answerer(settings)
+    print(f"Hỏi: {SAMPLE_QUESTION}")
+    print(render_text(answerer.answer(SAMPLE_QUESTION)))
+    if sys.stdin.isatty():
+        return _chat(answerer)
+    print('\n(Chưa đặt TELEGRAM_BOT_TOKEN: trả lời trong terminal. Hỏi tiếp: tracuu chat hoặc tracuu ask "…")')
     return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """`tracuu ask "…" [--json]`: one answer."""
+    answer = open_answerer(settings).answer(args.question)
+    print(answer.model_dump_json(indent=1) if args.json else render_text(answer))
+    return 0
+
+
+def _chat(answerer: Answerer) -> int:
+    print("Nhập câu hỏi (Enter trống hoặc Ctrl-D để thoát).")
+    while True:
+        try:
+            question = input("\nHỏi: ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        print(render_text(answerer.answer(question)))
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """`tracuu chat`: interactive questions in the terminal."""
+    return _chat(open_answerer(settings))
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
@@ -124,6 +167,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     questions = load_questions(Path(args.questions))
     searcher = open_searcher(settings)
     result = evaluate_retrieval(searcher, questions, modes, strip=args.strip_diacritics)
+    if not args.no_answers:
+        answerer = Answerer(searcher)
+        result["answers"] = []
+        for mode in modes:
+            judged = evaluate_answers(answerer, questions, mode, strip=args.strip_diacritics)
+            summary = judged["summary"]
+            result["modes"][mode].update({k: v for k, v in summary.items() if k != "by_type"})
+            result["modes"][mode]["answers_by_type"] = summary["by_type"]
+            result["answers"].extend(judged["details"])
+        result["notes"] = [operating_point(answerer, result["answers"])]
     title = f"tracuu eval: {Path(args.questions).name} on {settings.corpus_dir.name}"
     if args.strip_diacritics:
         title += " (questions without diacritics)"
@@ -136,6 +189,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         chart = write_report(result, Path(args.report), title)
         print(f"Báo cáo: {args.report} (biểu đồ {chart})")
     return 0
+
+
+def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    """`tracuu bot`: the Telegram bot."""
+    print("Telegram bot chưa được bật trong bản này; dùng `tracuu chat`.", file=sys.stderr)
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tasks)
     p = sub.add_parser("start", help="chạy việc chính trên kho văn bản")
     p.set_defaults(func=cmd_start)
+    p = sub.add_parser("ask", help="hỏi một câu")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="in mô hình Answer dạng JSON")
+    p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("chat", help="hỏi đáp liên tục trong terminal")
+    p.set_defaults(func=cmd_chat)
     p = sub.add_parser("index", help="dựng hoặc cập nhật chỉ mục tìm kiếm")
     p.add_argument("--force", action="store_true", help="dựng lại toàn bộ")
     p.set_defaults(func=cmd_index)
@@ -173,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strip-diacritics", action="store_true", help="bỏ dấu mọi câu hỏi")
     p.add_argument("--json", help="ghi kết quả JSON vào tệp")
     p.add_argument("--report", help="ghi báo cáo Markdown (kèm biểu đồ PNG) vào tệp")
+    p.add_argument("--no-answers", action="store_true", help="chỉ đo tìm kiếm, không đo câu trả lời")
     p.set_defaults(func=cmd_eval)
     return parser
 

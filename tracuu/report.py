@@ -69,7 +69,7 @@ def tasks_table(tasks: list[TaskRecord]) -> str:
 
 def _tree_lines(node: Node, depth: int) -> list[str]:
     if node.kind == NodeKind.FIELD:
-        label = node.title or node.text
+        label = node.text
     elif node.kind == NodeKind.ARTICLE:
         label = f"Điều {node.label}. {node.title or node.text}"
     elif node.kind in (NodeKind.CHAPTER, NodeKind.PART, NodeKind.SECTION):

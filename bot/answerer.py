@@ -1,0 +1,289 @@
+"""Compose answers: quote and cite the clause, and answer "who leads this task?" from task records.
+
+Shared by the terminal and the Telegram bot; it knows nothing about either.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+
+from pydantic import BaseModel
+
+from bot.intent import article_number, detect_intent
+from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
+from bot.quote import quote_from, select_quote, whole_unit
+from corpus.agencies import agency_key
+from corpus.deadlines import deadline_phrase, overlaps, parse_period
+from corpus.models import Chunk, TaskRecord
+from corpus.normalize import fold_accents, normalize_inline
+from index.analysis import folded_tokens
+from index.models import Hit
+from index.query import QueryAnalysis, analyse_query
+from index.searcher import Searcher, SearchResult
+
+MAX_QUESTION_CHARS = 1000
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SUGGESTIONS = [
+    "Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật của tỉnh?",
+    "Sở Nội vụ chủ trì những nhiệm vụ nào?",
+    "Những việc gì hạn Quý I năm 2018?",
+]
+
+
+class AnswerSettings(BaseModel):
+    """Calibrated on the dev set's in-scope and out-of-scope questions (see the eval report)."""
+
+    decline_below: float = 0.45
+    ambiguity_ratio: float = 0.92
+    task_score_ratio: float = 0.8
+    more_sources: int = 2
+    max_list: int = 30
+
+
+def clean_question(raw: str) -> str:
+    """The question as text: HTML tags and entities dropped, normalised, on one line."""
+    text = html.unescape(_TAG.sub(" ", raw or ""))
+    return normalize_inline(text)
+
+
+class Answerer:
+    """Answers questions over one searcher's index."""
+
+    def __init__(self, searcher: Searcher, settings: AnswerSettings | None = None) -> None:
+        self.searcher = searcher
+        self.settings = settings or AnswerSettings()
+        self.tasks_by_chunk: dict[str, list[TaskRecord]] = defaultdict(list)
+        for task in searcher.tasks:
+            self.tasks_by_chunk[task.chunk_id].append(task)
+        names = {a.name for t in searcher.tasks for a in t.lead if not a.generic}
+        self.agency_keys = sorted(((agency_key(n), n) for n in names), key=lambda kv: -len(kv[0]))
+
+    # ------------------------------------------------------------------ helpers
+    def _scorer(self, analysis: QueryAnalysis):
+        terms = list(dict.fromkeys(analysis.folded))
+        weights = dict(zip(terms, self.searcher.lexical.idf("folded", terms), strict=True)) if terms else {}
+
+        def score(text: str) -> float:
+            present = set(folded_tokens(text))
+            return sum(w for t, w in weights.items() if t in present)
+
+        return score
+
+    def _task_answer(self, record: TaskRecord, chunk: Chunk) -> TaskAnswer:
+        quote = whole_unit(chunk) if record.chunk_id == chunk.id and chunk.kind in ("task", "subtask") else None
+        if quote is None:
+            quote = quote_from(chunk, record.task if record.task in chunk.text else chunk.text)
+        return TaskAnswer(
+            task=record.task,
+            lead=[a.wording for a in record.lead],
+            partners=[a.wording for a in record.partners],
+            appraiser=[a.wording for a in record.appraiser],
+            deadline=record.deadline,
+            product=record.product,
+            quote=quote,
+        )
+
+    def _best_record(self, chunk: Chunk, analysis: QueryAnalysis) -> TaskRecord | None:
+        records = self.tasks_by_chunk.get(chunk.id, [])
+        if not records:
+            return None
+        score = self._scorer(analysis)
+        return max(records, key=lambda r: (score(r.task), -records.index(r)))
+
+    def _confidence(self, analysis: QueryAnalysis, hit: Hit) -> float:
+        chunk = hit.chunk
+        facts = chunk.facts
+        context = " ".join(x for x in (facts.trich_yeu, facts.tinh, facts.so_hieu, chunk.path_display, chunk.text) if x)
+        return round(self.searcher.term_coverage(analysis, context), 3)
+
+    def _more(self, hits: list[Hit], used: set[str], score) -> list[Quote]:
+        out: list[Quote] = []
+        for hit in hits:
+            if hit.chunk.id in used or len(out) >= self.settings.more_sources:
+                continue
+            used.add(hit.chunk.id)
+            out.append(select_quote(hit.chunk, score))
+        return out
+
+    # ------------------------------------------------------------------ intents
+    def _lead_like(self, answer: Answer, result: SearchResult, score) -> None:
+        hits = result.hits
+        top = hits[0]
+        chosen: tuple[Hit, TaskRecord] | None = None
+        for hit in hits[:3]:
+            if hit.score < self.settings.task_score_ratio * top.score:
+                break
+            record = self._best_record(hit.chunk, result.analysis)
+            if record is not None:
+                chosen = (hit, record)
+                break
+        used: set[str] = set()
+        if chosen:
+            hit, record = chosen
+            answer.task = self._task_answer(record, hit.chunk)
+            if hit.chunk.kind not in ("task", "subtask"):
+                answer.task.quote = select_quote(hit.chunk, score)
+            used.add(hit.chunk.id)
+        else:
+            answer.primary = select_quote(top.chunk, score)
+            used.add(top.chunk.id)
+        self._ambiguity(answer, result, score, used)
+        answer.more_sources = self._more(hits, used, score)
+
+    def _ambiguity(self, answer: Answer, result: SearchResult, score, used: set[str]) -> None:
+        """Strong answers from other provinces are shown beside the first, each with its source."""
+        if result.analysis.provinces or not result.hits:
+            return
+        top = result.hits[0]
+        provinces = {top.chunk.facts.tinh}
+        for hit in result.hits[1:6]:
+            tinh = hit.chunk.facts.tinh
+            if not tinh or tinh in provinces or hit.score < self.settings.ambiguity_ratio * top.score:
+                continue
+            provinces.add(tinh)
+            record = self._best_record(hit.chunk, result.analysis) if answer.task else None
+            item = self._task_answer(record, hit.chunk) if record else select_quote(hit.chunk, score)
+            answer.by_province.append(item)
+            used.add(hit.chunk.id)
+
+    def _agency_tasks(self, answer: Answer, question: str, analysis: QueryAnalysis) -> bool:
+        folded = " " + re.sub(r"[^a-z0-9]+", " ", fold_accents(question).lower()) + " "
+        wanted = next((name for key, name in self.agency_keys if f" {key} " in folded), None)
+        if wanted is None:
+            return False
+        key = agency_key(wanted)
+        records = [
+            t
+            for t in self.searcher.tasks
+            if any(agency_key(a.name) == key for a in t.lead)
+            and (not analysis.provinces or t.tinh in analysis.provinces or t.tinh is None)
+        ]
+        self._group(answer, records)
+        answer.message = f"Các nhiệm vụ do {wanted} chủ trì"
+        return bool(records)
+
+    def _period(self, answer: Answer, question: str, analysis: QueryAnalysis) -> bool:
+        years = [t.period.start.year for t in self.searcher.tasks if t.period and t.period.start]
+        default_year = max(set(years), key=years.count) if years else None
+        wanted = parse_period(question, default_year)
+        if wanted is None or wanted.start is None or wanted.end is None:
+            return False
+        records = [
+            t
+            for t in self.searcher.tasks
+            if t.period
+            and t.period.kind != "thuong_xuyen"
+            and overlaps(t.period, wanted.start, wanted.end)
+            and (not analysis.provinces or t.tinh in analysis.provinces or t.tinh is None)
+        ]
+        self._group(answer, records)
+        answer.message = f"Các nhiệm vụ có thời hạn từ {wanted.start:%d/%m/%Y} đến {wanted.end:%d/%m/%Y}"
+        return bool(records)
+
+    def _group(self, answer: Answer, records: list[TaskRecord]) -> None:
+        by_doc: dict[str, list[TaskRecord]] = defaultdict(list)
+        for record in records[: self.settings.max_list]:
+            by_doc[record.doc_id].append(record)
+        for doc_id, items in by_doc.items():
+            chunk = self.searcher.by_id[items[0].chunk_id]
+            title = " ".join(x for x in (chunk.facts.loai, chunk.facts.so_hieu, chunk.facts.trich_yeu) if x)
+            answer.groups.append(
+                DocumentTasks(
+                    doc_id=doc_id,
+                    title=title,
+                    province=chunk.facts.tinh,
+                    tasks=[self._task_answer(r, self.searcher.by_id[r.chunk_id]) for r in items],
+                )
+            )
+
+    def _document(self, answer: Answer, question: str, analysis: QueryAnalysis) -> bool:
+        number = article_number(question)
+        if not number or not analysis.doc_numbers:
+            return False
+        folded = fold_accents(question).lower()
+        part = "qd" if "quyet dinh" in folded and not re.search(r"quy che|quy dinh|ke hoach", folded) else "kt"
+        prefixes = tuple(f"{n}/" for n in analysis.doc_numbers)
+        for chunk in self.searcher.chunks:
+            so_hieu = (chunk.facts.so_hieu or "").lstrip("0")
+            if so_hieu.startswith(prefixes) and re.search(rf":(?:{part}|vb)/dieu-{number}(?:/|$)", chunk.id):
+                answer.primary = whole_unit(chunk)
+                answer.confidence = 1.0
+                return True
+        return False
+
+    # ------------------------------------------------------------------ entry
+    def answer(self, raw_question: str, mode: str = "hybrid") -> Answer:
+        """The answer to one question, or a clear message why there is none."""
+        question = clean_question(raw_question)
+        if not question or not re.search(r"\w", question):
+            return Answer(question=question, intent=Intent.GENERAL, status=Status.INVALID,
+                          message="Vui lòng nhập câu hỏi bằng chữ, ví dụ: «Ai chủ trì kế hoạch tuyên truyền CCHC?»",
+                          suggestions=_SUGGESTIONS)  # fmt: skip
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question=question[:200], intent=Intent.GENERAL, status=Status.INVALID,
+                          message=f"Câu hỏi quá dài ({len(question)} ký tự). Vui lòng rút gọn dưới "
+                                  f"{MAX_QUESTION_CHARS} ký tự và hỏi từng ý một.")  # fmt: skip
+        intent = detect_intent(question)
+        answer = Answer(question=question, intent=intent, status=Status.ANSWERED)
+        analysis = analyse_query(question, self.searcher.restorer)
+        if intent == Intent.AGENCY_TASKS and self._agency_tasks(answer, question, analysis):
+            answer.confidence = 1.0
+            return answer
+        if intent == Intent.PERIOD and self._period(answer, question, analysis):
+            answer.confidence = 1.0
+            return answer
+        if intent == Intent.DOCUMENT and self._document(answer, question, analysis):
+            return answer
+        answer.groups, answer.message = [], None
+        result = self.searcher.search(question, mode=mode, k=10)
+        if not result.hits:
+            return self._decline(answer)
+        answer.confidence = self._confidence(result.analysis, result.hits[0])
+        if answer.confidence < self.settings.decline_below:
+            return self._decline(answer)
+        score = self._scorer(result.analysis)
+        if intent in (Intent.LEAD, Intent.PARTNERS):
+            self._lead_like(answer, result, score)
+        else:
+            top = result.hits[0].chunk
+            record = self._best_record(top, result.analysis) if top.kind in ("task", "subtask") else None
+            if record is not None:
+                answer.task = self._task_answer(record, top)
+            else:
+                answer.primary = select_quote(top, score)
+            used = {top.id}
+            self._ambiguity(answer, result, score, used)
+            answer.more_sources = self._more(result.hits, used, score)
+        main = answer.task.quote if answer.task else answer.primary
+        answer.deadline = (answer.task.deadline if answer.task else None) or deadline_phrase(
+            main.text if main else None
+        )
+        self._news_second(answer, result)
+        return answer
+
+    def _news_second(self, answer: Answer, result: SearchResult) -> None:
+        """A news item retelling the cited decision is mentioned only as a secondary source."""
+        main = answer.task.quote if answer.task else answer.primary
+        if main is None or main.is_news:
+            return
+        for quote in list(answer.more_sources):
+            if quote.is_news:
+                answer.secondary_news = quote
+                answer.more_sources.remove(quote)
+                return
+
+    def _decline(self, answer: Answer) -> Answer:
+        answer.status = Status.DECLINED
+        answer.message = (
+            "Các văn bản đã nạp không đề cập nội dung này. Bạn có thể hỏi về nhiệm vụ, cơ quan chủ trì, "
+            "thời hạn hoặc điều khoản trong các quyết định, kế hoạch, quy chế cải cách hành chính; "
+            "dùng lệnh /vanban (hoặc `tracuu corpus`) để xem danh sách văn bản."
+        )
+        answer.suggestions = _SUGGESTIONS
+        answer.primary = None
+        answer.task = None
+        answer.more_sources = []
+        answer.by_province = []
+        return answer

@@ -1,0 +1,119 @@
+"""Answer evaluation: lead accuracy, partners F1, deadlines, citation at rank 1, abstention, lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.answerer import Answerer
+from bot.models import Answer, Quote, Status
+from eval.judge import GoldQuestion, agency_set, judge_normalize, quotes_found, strip_diacritics
+
+
+def _main_quote(answer: Answer) -> Quote | None:
+    return answer.task.quote if answer.task else answer.primary
+
+
+def _all_quotes(answer: Answer) -> list[Quote]:
+    quotes = [q for q in (_main_quote(answer),) if q]
+    quotes += [t.quote for g in answer.groups for t in g.tasks]
+    quotes += [i.quote if hasattr(i, "quote") else i for i in answer.by_province]  # type: ignore[union-attr]
+    return quotes
+
+
+def _f1(predicted: set[str], gold: set[str]) -> float:
+    if not predicted and not gold:
+        return 1.0
+    hits = len(predicted & gold)
+    if not hits:
+        return 0.0
+    precision, recall = hits / len(predicted), hits / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def judge_answer(gold: GoldQuestion, answer: Answer) -> dict:
+    """Every answer figure this question contributes to (absent keys: not applicable)."""
+    out: dict = {"declined": answer.status != Status.ANSWERED, "oos": gold.type == "out_of_scope"}
+    if gold.type == "out_of_scope" or answer.status != Status.ANSWERED:
+        if gold.lead and gold.type != "list":
+            out["lead"] = 0.0
+        return out
+    main = _main_quote(answer)
+    if gold.lead and gold.type != "list":
+        predicted = agency_set(answer.task.lead) if answer.task else set()
+        out["lead"] = float(predicted == agency_set(gold.lead))
+    if gold.partners:
+        predicted = {p for p in (answer.task.partners if answer.task else []) if "liên quan" not in p.lower()}
+        out["partners_f1"] = _f1(agency_set(list(predicted)), agency_set(gold.partners))
+    if gold.deadline:
+        predicted = answer.deadline or ""
+        out["deadline"] = float(bool(predicted) and judge_normalize(gold.deadline) in judge_normalize(predicted))
+    if gold.type == "list":
+        found = {q for quote in _all_quotes(answer) for q in quotes_found(quote.doc_id, quote.text, gold)}
+        out["list_recall"] = len(found) / len(gold.quotes or [1])
+    elif main is not None:
+        out["citation@1"] = float(bool(quotes_found(main.doc_id, main.text, gold)))
+    else:
+        out["citation@1"] = 0.0
+    return out
+
+
+def _summary(rows: list[dict]) -> dict:
+    def mean(key: str) -> float | None:
+        values = [r[key] for r in rows if key in r]
+        return round(sum(values) / len(values), 4) if values else None
+
+    declined = [r for r in rows if r["declined"]]
+    oos = [r for r in rows if r["oos"]]
+    true_declines = [r for r in declined if r["oos"]]
+    return {
+        "lead_accuracy": mean("lead"),
+        "partners_f1": mean("partners_f1"),
+        "deadline_accuracy": mean("deadline"),
+        "citation@1": mean("citation@1"),
+        "abstain_precision": round(len(true_declines) / len(declined), 4) if declined else None,
+        "abstain_recall": round(len(true_declines) / len(oos), 4) if oos else None,
+        "in_scope_declined": sum(1 for r in declined if not r["oos"]),
+        "list_recall": mean("list_recall"),
+    }
+
+
+def evaluate_answers(answerer: Answerer, questions: list[GoldQuestion], mode: str, strip: bool = False) -> dict:
+    """Answer figures overall and per question type, with each question's outcome."""
+    rows, by_type, details = [], defaultdict(list), []
+    for gold in questions:
+        question = strip_diacritics(gold.question) if strip else gold.question
+        answer = answerer.answer(question, mode=mode)
+        row = judge_answer(gold, answer)
+        rows.append(row)
+        by_type[gold.type].append(row)
+        main = _main_quote(answer)
+        details.append(
+            {
+                "id": gold.id,
+                "mode": mode,
+                "status": answer.status.value,
+                "confidence": answer.confidence,
+                "intent": answer.intent.value,
+                "citation": main.citation if main else None,
+                "lead": answer.task.lead if answer.task else None,
+                **{k: v for k, v in row.items() if k not in ("declined", "oos")},
+            }
+        )
+    summary = _summary(rows)
+    summary["by_type"] = {t: _summary(r) for t, r in sorted(by_type.items())}
+    return {"summary": summary, "details": details}
+
+
+def operating_point(answerer: Answerer, details: list[dict]) -> str:
+    """The abstention threshold and where the dev questions fall around it."""
+    threshold = answerer.settings.decline_below
+    searched = [d for d in details if d["intent"] not in ("agency_tasks", "period") and d["confidence"] < 1.0]
+    in_scope = [d["confidence"] for d in searched if d["status"] != "declined" or d.get("citation@1") is not None]
+    declined = [d["confidence"] for d in searched if d["status"] == "declined"]
+    lowest = min(in_scope) if in_scope else None
+    highest_declined = max(declined) if declined else None
+    return (
+        f"Abstention operating point: answers whose confidence (idf-weighted share of the question's terms "
+        f"found in the cited passage and its document title) is below {threshold:.2f} are declined. "
+        f"Lowest answered confidence: {lowest}; highest declined confidence: {highest_declined}."
+    )
