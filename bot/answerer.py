@@ -18,12 +18,16 @@ from corpus.agencies import agency_key
 from corpus.deadlines import deadline_phrase, overlaps, parse_period
 from corpus.models import Chunk, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
-from index.analysis import folded_tokens
+from index.analysis import ABBREVIATIONS, folded_tokens
 from index.models import Hit
 from index.query import QueryAnalysis, analyse_query
 from index.searcher import Searcher, SearchResult
 
 MAX_QUESTION_CHARS = 1000
+TITLE_WEIGHT = 0.2
+LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
+PREFERRED_TERM_WEIGHT = 2.0
+LINE_TOKENS = 120  # typical clause length in folded tokens (syllables and bigrams)
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SUGGESTIONS = [
     "Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật của tỉnh?",
@@ -61,15 +65,44 @@ class Answerer:
         self.agency_keys = sorted(((agency_key(n), n) for n in names), key=lambda kv: -len(kv[0]))
 
     # ------------------------------------------------------------------ helpers
-    def _scorer(self, analysis: QueryAnalysis):
+    def _scorer(self, analysis: QueryAnalysis, title: str | None = None, prefer: tuple[str, ...] = ()):
+        """Score lines against the question; words of the document's own title count little.
+
+        Those words say which document is meant ("Quy chế phối hợp … Kiên Giang"), not which
+        clause answers, so they must not pull the quote towards the clause that repeats them.
+        """
         terms = list(dict.fromkeys(analysis.folded))
         weights = dict(zip(terms, self.searcher.lexical.idf("folded", terms), strict=True)) if terms else {}
+        if title:
+            in_title = set(folded_tokens(title))
+            folded_title = fold_accents(title).lower()
+            in_title |= {
+                fold_accents(abbr).lower()
+                for abbr, expansion in ABBREVIATIONS.items()
+                if fold_accents(expansion) in folded_title
+            }
+            weights = {t: w * (TITLE_WEIGHT if t in in_title else 1.0) for t, w in weights.items()}
+        for term in prefer:
+            weights[term] = weights.get(term, 0.0) + PREFERRED_TERM_WEIGHT
 
         def score(text: str) -> float:
-            present = set(folded_tokens(text))
-            return sum(w for t, w in weights.items() if t in present)
+            """BM25 of one line against the question: matched idf, saturated and length-normalised."""
+            tokens = folded_tokens(text)
+            counts: dict[str, int] = {}
+            for t in tokens:
+                counts[t] = counts.get(t, 0) + 1
+            norm = 1.2 * (0.5 + 0.5 * len(tokens) / LINE_TOKENS)
+            return sum(w * counts[t] * 2.2 / (counts[t] + norm) for t, w in weights.items() if t in counts)
 
         return score
+
+    def _quote(self, chunk: Chunk, analysis: QueryAnalysis, intent: Intent = Intent.GENERAL) -> Quote:
+        """The unit of a chunk that answers, scored without the document's title words.
+
+        For "who leads?" the clause that says who leads ("chủ trì", "chịu trách nhiệm") is preferred.
+        """
+        prefer = LEAD_TERMS if intent == Intent.LEAD else ()
+        return select_quote(chunk, self._scorer(analysis, chunk.facts.trich_yeu, prefer))
 
     def _task_answer(self, record: TaskRecord, chunk: Chunk) -> TaskAnswer:
         quote = whole_unit(chunk) if record.chunk_id == chunk.id and chunk.kind in ("task", "subtask") else None
@@ -81,6 +114,7 @@ class Answerer:
             partners=[a.wording for a in record.partners],
             appraiser=[a.wording for a in record.appraiser],
             deadline=record.deadline,
+            period=record.period,
             product=record.product,
             quote=quote,
         )
@@ -98,17 +132,17 @@ class Answerer:
         context = " ".join(x for x in (facts.trich_yeu, facts.tinh, facts.so_hieu, chunk.path_display, chunk.text) if x)
         return round(self.searcher.term_coverage(analysis, context), 3)
 
-    def _more(self, hits: list[Hit], used: set[str], score) -> list[Quote]:
+    def _more(self, hits: list[Hit], used: set[str], analysis: QueryAnalysis) -> list[Quote]:
         out: list[Quote] = []
         for hit in hits:
             if hit.chunk.id in used or len(out) >= self.settings.more_sources:
                 continue
             used.add(hit.chunk.id)
-            out.append(select_quote(hit.chunk, score))
+            out.append(self._quote(hit.chunk, analysis))
         return out
 
     # ------------------------------------------------------------------ intents
-    def _lead_like(self, answer: Answer, result: SearchResult, score) -> None:
+    def _lead_like(self, answer: Answer, result: SearchResult) -> None:
         hits = result.hits
         top = hits[0]
         chosen: tuple[Hit, TaskRecord] | None = None
@@ -124,15 +158,15 @@ class Answerer:
             hit, record = chosen
             answer.task = self._task_answer(record, hit.chunk)
             if hit.chunk.kind not in ("task", "subtask"):
-                answer.task.quote = select_quote(hit.chunk, score)
+                answer.task.quote = self._quote(hit.chunk, result.analysis, answer.intent)
             used.add(hit.chunk.id)
         else:
-            answer.primary = select_quote(top.chunk, score)
+            answer.primary = self._quote(top.chunk, result.analysis)
             used.add(top.chunk.id)
-        self._ambiguity(answer, result, score, used)
-        answer.more_sources = self._more(hits, used, score)
+        self._ambiguity(answer, result, used)
+        answer.more_sources = self._more(hits, used, result.analysis)
 
-    def _ambiguity(self, answer: Answer, result: SearchResult, score, used: set[str]) -> None:
+    def _ambiguity(self, answer: Answer, result: SearchResult, used: set[str]) -> None:
         """Strong answers from other provinces are shown beside the first, each with its source."""
         if result.analysis.provinces or not result.hits:
             return
@@ -144,7 +178,7 @@ class Answerer:
                 continue
             provinces.add(tinh)
             record = self._best_record(hit.chunk, result.analysis) if answer.task else None
-            item = self._task_answer(record, hit.chunk) if record else select_quote(hit.chunk, score)
+            item = self._task_answer(record, hit.chunk) if record else self._quote(hit.chunk, result.analysis)
             answer.by_province.append(item)
             used.add(hit.chunk.id)
 
@@ -243,19 +277,18 @@ class Answerer:
         answer.confidence = self._confidence(result.analysis, result.hits[0])
         if answer.confidence < self.settings.decline_below:
             return self._decline(answer)
-        score = self._scorer(result.analysis)
         if intent in (Intent.LEAD, Intent.PARTNERS):
-            self._lead_like(answer, result, score)
+            self._lead_like(answer, result)
         else:
             top = result.hits[0].chunk
             record = self._best_record(top, result.analysis) if top.kind in ("task", "subtask") else None
             if record is not None:
                 answer.task = self._task_answer(record, top)
             else:
-                answer.primary = select_quote(top, score)
+                answer.primary = self._quote(top, result.analysis)
             used = {top.id}
-            self._ambiguity(answer, result, score, used)
-            answer.more_sources = self._more(result.hits, used, score)
+            self._ambiguity(answer, result, used)
+            answer.more_sources = self._more(result.hits, used, result.analysis)
         main = answer.task.quote if answer.task else answer.primary
         answer.deadline = (answer.task.deadline if answer.task else None) or deadline_phrase(
             main.text if main else None

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from corpus.models import Period
+
 
 class Intent(StrEnum):
     """What a question asks for."""
@@ -48,6 +50,7 @@ class TaskAnswer(BaseModel):
     partners: list[str] = Field(default_factory=list)
     appraiser: list[str] = Field(default_factory=list)
     deadline: str | None = None
+    period: Period | None = None
     product: str | None = None
     quote: Quote
 

@@ -19,6 +19,8 @@ _POINT = re.compile(r"^([a-zđ])\)\s")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
 
 Scorer = Callable[[str], float]
+NEAR_BEST = 0.85
+WHOLE_ARTICLE_CHARS = 1500
 
 
 def quote_from(chunk: Chunk, text: str, units: list[tuple[str, str]] | None = None) -> Quote:
@@ -48,9 +50,18 @@ def whole_unit(chunk: Chunk) -> Quote:
     return quote_from(chunk, "\n".join(_body(chunk)) or chunk.text)
 
 
-def _article_quote(chunk: Chunk, lines: list[str], score: Scorer) -> Quote:
+def _best_line(lines: list[str], score: Scorer) -> int:
+    """The first line whose score is within reach of the best: earlier clauses state the main duty."""
     scores = [score(line) for line in lines]
-    best = max(range(len(lines)), key=lambda i: (scores[i], -i))
+    top = max(scores)
+    return next(i for i, s in enumerate(scores) if s >= NEAR_BEST * top)
+
+
+def _article_quote(chunk: Chunk, lines: list[str], score: Scorer) -> Quote:
+    best = _best_line(lines, score)
+    if score(chunk.heading) >= max(score(line) for line in lines) and len(chunk.text) <= WHOLE_ARTICLE_CHARS:
+        # The question matches the article's title, not one of its clauses: the whole article answers.
+        return quote_from(chunk, "\n".join(lines))
     line = lines[best]
     clause_idx = next((i for i in range(best, -1, -1) if _CLAUSE.match(lines[i])), None)
     units = list(chunk.units)
@@ -107,8 +118,7 @@ def select_quote(chunk: Chunk, score: Scorer) -> Quote:
         return _article_quote(chunk, lines, score)
     if chunk.kind == NodeKind.PARAGRAPH and chunk.units and chunk.units[-1][0] == "Đoạn":
         return _paragraph_quote(chunk, lines, score)
-    scores = [score(line) for line in lines]
-    best = max(range(len(lines)), key=lambda i: (scores[i], -i))
+    best = _best_line(lines, score)
     if best == 0 or len(lines) <= 3:
         return quote_from(chunk, "\n".join(lines))
     return quote_from(chunk, lines[best])

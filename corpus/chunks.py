@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.citation import cite
+from corpus.citation import cite, document_phrase
 from corpus.models import Chunk, Document, DocumentFacts, Node, NodeKind
 from corpus.normalize import fold_accents
 
@@ -88,6 +88,8 @@ class _Builder:
             heading=heading,
             text=text.strip(),
             citation=cite(self.facts, ctx.part, units, ctx.instrument),
+            units=units,
+            document=document_phrase(self.facts, ctx.part, ctx.instrument),
         )
         self.chunks.append(chunk)
         for node in nodes:

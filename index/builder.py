@@ -35,7 +35,7 @@ from index.store import ChunkStore, EmbeddingCache, text_hash
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
-PARSER_VERSION = "4"
+PARSER_VERSION = "8"
 MANIFEST = "manifest.json"
 SAVE_EVERY = 256  # vectors are cached in batches, so an interrupted build keeps its progress
 
