@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from bot.intent import article_number, detect_intent
+from bot.intent import article_number, asks_issuing_decision, detect_intent
 from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
 from bot.quote import quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
@@ -274,6 +274,9 @@ class Answerer:
         result = self.searcher.search(question, mode=mode, k=10)
         if not result.hits:
             return self._decline(answer)
+        if asks_issuing_decision(question):
+            # The decision's own articles answer "issued by which decision?", ahead of the plan's text.
+            result.hits.sort(key=lambda h: (":qd/" not in h.chunk.id, h.rank))
         answer.confidence = self._confidence(result.analysis, result.hits[0])
         if answer.confidence < self.settings.decline_below:
             return self._decline(answer)
