@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from index.models import Filters
 from index.searcher import MODES, Searcher
 from tracuu.report import chunks_text, documents_table, hits_text, tasks_table, tree_text
 from tracuu.settings import Settings
+
+log = logging.getLogger("tracuu")
 
 
 def _load(settings: Settings) -> Corpus:
@@ -192,9 +196,51 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
-    """`tracuu bot`: the Telegram bot."""
-    print("Telegram bot chưa được bật trong bản này; dùng `tracuu chat`.", file=sys.stderr)
-    return 2
+    """`tracuu bot`: the Telegram bot, polling by default or behind a webhook."""
+    from telegram import Update
+
+    from bot.telegram_bot import RedactToken, TracuuBot, build_application
+
+    config = settings.bot_config()
+    redact = RedactToken(config.token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    answerer = open_answerer(settings)
+    answerer.answer("khởi động")
+    log.info("index loaded: %d chunks, ready in %.1fs", len(answerer.searcher.chunks), time.perf_counter() - started)
+    tracuu = TracuuBot(config, answerer, reload=lambda: open_answerer(settings))
+    app = build_application(config, tracuu)
+    if getattr(args, "webhook_url", None):
+        app.run_webhook(
+            listen=args.listen,
+            port=args.port,
+            url_path=args.url_path,
+            webhook_url=args.webhook_url,
+            secret_token=args.secret_token,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=config.poll_timeout)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """`tracuu feedback [--csv]`: export 👍/👎 votes with their questions and citations."""
+    from bot.feedback import FeedbackStore
+
+    rows = FeedbackStore(settings.data_dir / "feedback.sqlite").rows()
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["at", "user", "chat_type", "vote", "question", "citations"])
+        for r in rows:
+            writer.writerow([r.at, r.user, r.chat_type, r.vote, r.question, " | ".join(r.citations)])
+    else:
+        for r in rows:
+            print(r.model_dump_json())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,6 +264,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="in mô hình Answer dạng JSON")
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("bot", help="chạy Telegram bot (cần TELEGRAM_BOT_TOKEN)")
+    p.add_argument("--webhook-url", help="URL công khai cho webhook (mặc định: polling)")
+    p.add_argument("--listen", default="0.0.0.0", help="địa chỉ lắng nghe của webhook")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--url-path", default="telegram")
+    p.add_argument("--secret-token", help="secret token Telegram gửi kèm mỗi webhook")
+    p.set_defaults(func=cmd_bot)
+    p = sub.add_parser("feedback", help="xuất phản hồi 👍/👎")
+    p.add_argument("--csv", action="store_true")
+    p.set_defaults(func=cmd_feedback)
     p = sub.add_parser("chat", help="hỏi đáp liên tục trong terminal")
     p.set_defaults(func=cmd_chat)
     p = sub.add_parser("index", help="dựng hoặc cập nhật chỉ mục tìm kiếm")

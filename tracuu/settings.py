@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.telegram_bot import BotConfig
 from corpus.loader import BUNDLED_CORPUS
 from index.builder import IndexConfig
 from index.embedder import DEFAULT_MODEL, Embedder, load_embedder
+from index.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -29,6 +32,29 @@ class Settings(BaseSettings):
     hnsw_threshold: int = Field(default=50_000, ge=1, description="use HNSW above this many chunks")
     threads: int | None = Field(default=None, description="torch CPU threads (default: all cores)")
 
+    telegram_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "TRACUU_TELEGRAM_BOT_TOKEN"), repr=False
+    )
+    telegram_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BASE_URL", "TRACUU_TELEGRAM_BASE_URL")
+    )
+    allowed_chat_ids: Annotated[set[int], NoDecode] = Field(
+        default_factory=set, validation_alias=AliasChoices("ALLOWED_CHAT_IDS", "TRACUU_ALLOWED_CHAT_IDS")
+    )
+    admin_ids: Annotated[set[int], NoDecode] = Field(
+        default_factory=set, validation_alias=AliasChoices("ADMIN_IDS", "TRACUU_ADMIN_IDS")
+    )
+    rate_limit: int = Field(default=20, ge=1, description="questions per user per rate window")
+    rate_window_s: float = Field(default=60.0, gt=0)
+
+    @field_validator("allowed_chat_ids", "admin_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """'123, -100456' → {123, -100456}."""
+        if isinstance(value, str):
+            return {int(v) for v in value.replace(";", ",").split(",") if v.strip()}
+        return value
+
     def index_config(self) -> IndexConfig:
         """The index build settings."""
         return IndexConfig(
@@ -37,6 +63,22 @@ class Settings(BaseSettings):
             model_name=self.model,
             hnsw_threshold=self.hnsw_threshold,
             max_chunk_tokens=self.max_chunk_tokens,
+        )
+
+    def bot_config(self) -> BotConfig:
+        """The Telegram settings; a clear error when the token is missing."""
+        if not self.telegram_bot_token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export TELEGRAM_BOT_TOKEN=<token>"
+            )
+        return BotConfig(
+            token=self.telegram_bot_token,
+            base_url=self.telegram_base_url,
+            allowed_chat_ids=self.allowed_chat_ids,
+            admin_ids=self.admin_ids,
+            rate_limit=self.rate_limit,
+            rate_window_s=self.rate_window_s,
+            feedback_path=self.data_dir / "feedback.sqlite",
         )
 
     def embedder(self) -> Embedder:
