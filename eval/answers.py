@@ -20,6 +20,11 @@ def _all_quotes(answer: Answer) -> list[Quote]:
     return quotes
 
 
+def _shown(quote: Quote) -> str:
+    """The quote as the user sees it: the article heading above the quoted unit."""
+    return f"{quote.heading}\n{quote.text}" if quote.heading else quote.text
+
+
 def _f1(predicted: set[str], gold: set[str]) -> float:
     if not predicted and not gold:
         return 1.0
@@ -48,10 +53,10 @@ def judge_answer(gold: GoldQuestion, answer: Answer) -> dict:
         predicted = answer.deadline or ""
         out["deadline"] = float(bool(predicted) and judge_normalize(gold.deadline) in judge_normalize(predicted))
     if gold.type == "list":
-        found = {q for quote in _all_quotes(answer) for q in quotes_found(quote.doc_id, quote.text, gold)}
+        found = {q for quote in _all_quotes(answer) for q in quotes_found(quote.doc_id, _shown(quote), gold)}
         out["list_recall"] = len(found) / len(gold.quotes or [1])
     elif main is not None:
-        out["citation@1"] = float(bool(quotes_found(main.doc_id, main.text, gold)))
+        out["citation@1"] = float(bool(quotes_found(main.doc_id, _shown(main), gold)))
     else:
         out["citation@1"] = 0.0
     return out
