@@ -56,6 +56,7 @@ class BotApiStandIn:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self.lock = threading.Lock()
+        self.flood_next = 0  # answer this many sendMessage calls with 429 Too Many Requests
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -196,6 +197,15 @@ class BotApiStandIn:
         if method.lower() != "getupdates":
             with self.lock:
                 self.calls.append(Call(method, params))
+        if method.lower() == "sendmessage" and self.flood_next > 0:
+            self.flood_next -= 1
+            body = {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            }
+            return web.json_response(body, status=429)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)

@@ -166,6 +166,17 @@ async def test_a_crashing_handler_does_not_stop_the_bot(standin, make_bot):
     await app.shutdown()
 
 
+async def test_flood_control_is_respected(standin, make_bot):
+    app, _ = await make_bot()
+    start = len(standin.calls)
+    standin.flood_next = 1
+    await _process(app, standin.build_message("/vanban", user_id=15))
+    attempts = _sent(standin, 15, start)
+    assert len(attempts) == 2 and attempts[1].at - attempts[0].at >= 0.9
+    assert "925/QĐ-UBND" in attempts[1].params["text"]
+    await app.shutdown()
+
+
 def test_token_is_redacted_from_logs(caplog):
     import logging
 
