@@ -8,6 +8,7 @@ import numpy as np
 
 FLAT = "flat"
 HNSW = "hnsw"
+HNSW_EF_SEARCH = 256  # e5 similarities are close together, so the graph search needs a wide beam
 
 
 class DenseIndex:
@@ -25,8 +26,8 @@ class DenseIndex:
         dim = vectors.shape[1]
         if len(vectors) > hnsw_threshold:
             base = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            base.hnsw.efConstruction = 80
-            base.hnsw.efSearch = 64
+            base.hnsw.efConstruction = 120
+            base.hnsw.efSearch = HNSW_EF_SEARCH
             index, kind = faiss.IndexIDMap2(base), HNSW
         else:
             index, kind = faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), FLAT
@@ -58,7 +59,7 @@ class DenseIndex:
         if allowed is not None:
             selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
             params = (
-                faiss.SearchParametersHNSW(sel=selector, efSearch=max(64, k))
+                faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, k))
                 if self.kind == HNSW
                 else faiss.SearchParameters(sel=selector)
             )
