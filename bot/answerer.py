@@ -296,10 +296,10 @@ class Answerer:
         answer.deadline = (answer.task.deadline if answer.task else None) or deadline_phrase(
             main.text if main else None
         )
-        self._news_second(answer, result)
+        self._news_second(answer)
         return answer
 
-    def _news_second(self, answer: Answer, result: SearchResult) -> None:
+    def _news_second(self, answer: Answer) -> None:
         """A news item retelling the cited decision is mentioned only as a secondary source."""
         main = answer.task.quote if answer.task else answer.primary
         if main is None or main.is_news:

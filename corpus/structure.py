@@ -288,7 +288,7 @@ def parse_paragraphs(lines: list[str]) -> list[Node]:
     return [Node(kind=NodeKind.PARAGRAPH, text=line) for line in lines]
 
 
-def _parse_body(lines: list[str], facts: DocumentFacts) -> list[Node]:
+def _parse_body(lines: list[str]) -> list[Node]:
     if len(_valid_articles(lines)) >= 2:
         return parse_regulation(lines)
     nodes = parse_outline(lines)
@@ -322,9 +322,9 @@ def parse_document(lines: list[str], facts: DocumentFacts) -> Node:
         name = instrument_name(lines[split])
         instrument = Node(kind=NodeKind.INSTRUMENT, unit=name, title=name)
         body = lines[split:]
-        instrument.children = _parse_body(_cut_tail(body[_header_end(body) :]), facts)
+        instrument.children = _parse_body(_cut_tail(body[_header_end(body) :]))
         root.children = [decision, instrument]
         return root
     body = lines[_header_end(lines) :] if not facts.is_news else lines
-    root.children = _parse_body(_cut_tail(body), facts)
+    root.children = _parse_body(_cut_tail(body))
     return root

@@ -17,13 +17,6 @@ _DOC_NUMBER = re.compile(
     r"(\d{1,5})(?!\d|/\d{1,2}/)\b)|(?:\b(\d{1,5})\s*/\s*(?:\d{4}\s*/\s*)?(?:qd|kh|ct|nq|cv|tb|bc|tt|nd)\b)"
 )
 _NEWS_MENTION = re.compile(r"\b(?:tin bai|ban tin|bai viet|bai bao|trang tin)\b")
-_DOC_TYPES = {
-    "quy che": "Quy chế",
-    "ke hoach": "Kế hoạch",
-    "chi thi": "Chỉ thị",
-    "quyet dinh": "Quyết định",
-    "tin bai": "Tin bài",
-}
 
 
 class QueryAnalysis(BaseModel):
@@ -73,9 +66,3 @@ def filters_from_query(analysis: QueryAnalysis) -> Filters:
         so_hieu_prefixes=analysis.doc_numbers,
         doc_types=["Tin bài"] if analysis.news else [],
     )
-
-
-def doc_type_mentions(question: str) -> list[str]:
-    """Document types a question names ('quy chế', 'kế hoạch' …)."""
-    folded = fold_accents(normalize_inline(question)).lower()
-    return [name for key, name in _DOC_TYPES.items() if key in folded]
