@@ -13,8 +13,6 @@ import re
 import statistics
 import unicodedata
 
-from underthesea import text_normalize
-
 NORMALIZATION_VERSION = "1"
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -84,6 +82,8 @@ _TERMINAL = re.compile(r"(?:[.!?:]|\./\.)[\"”’)]*$")
 
 @functools.lru_cache(maxsize=65536)
 def _tone_word(word: str) -> str:
+    from underthesea import text_normalize  # imported on first use: it loads a deep-learning stack
+
     return text_normalize(word)
 
 
