@@ -95,6 +95,7 @@ def evaluate_answers(answerer: Answerer, questions: list[GoldQuestion], mode: st
         details.append(
             {
                 "id": gold.id,
+                "type": gold.type,
                 "mode": mode,
                 "status": answer.status.value,
                 "confidence": answer.confidence,
@@ -109,16 +110,15 @@ def evaluate_answers(answerer: Answerer, questions: list[GoldQuestion], mode: st
     return {"summary": summary, "details": details}
 
 
-def operating_point(answerer: Answerer, details: list[dict]) -> str:
-    """The abstention threshold and where the dev questions fall around it."""
+def operating_point(answerer: Answerer, details: list[dict], mode: str = "hybrid") -> str:
+    """The abstention threshold and where the questions fall around it (in the product's mode)."""
     threshold = answerer.settings.decline_below
-    searched = [d for d in details if d["intent"] not in ("agency_tasks", "period") and d["confidence"] < 1.0]
-    in_scope = [d["confidence"] for d in searched if d["status"] != "declined" or d.get("citation@1") is not None]
-    declined = [d["confidence"] for d in searched if d["status"] == "declined"]
-    lowest = min(in_scope) if in_scope else None
-    highest_declined = max(declined) if declined else None
+    rows = [d for d in details if d["mode"] == mode and d["intent"] not in ("agency_tasks", "period", "document")]
+    in_scope = [d["confidence"] for d in rows if d["type"] != "out_of_scope"]
+    out_of_scope = [d["confidence"] for d in rows if d["type"] == "out_of_scope"]
     return (
-        f"Abstention operating point: answers whose confidence (idf-weighted share of the question's terms "
-        f"found in the cited passage and its document title) is below {threshold:.2f} are declined. "
-        f"Lowest answered confidence: {lowest}; highest declined confidence: {highest_declined}."
+        f"Abstention operating point ({mode}): an answer whose confidence (idf-weighted share of the question's "
+        f"terms found in the cited passage and its document title) is below {threshold:.2f} is declined. "
+        f"In-scope questions: lowest confidence {min(in_scope, default=None)}; out-of-scope questions: highest "
+        f"confidence {max(out_of_scope, default=None)}."
     )
