@@ -208,6 +208,9 @@ def build_index(
         )
     corpus = load_corpus(config.corpus_dir, config.max_chunk_tokens)
     chunks = corpus.chunks
+    if not chunks:
+        reasons = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in corpus.problems[:5]) or "thư mục trống"
+        raise IndexError_(f"không nạp được văn bản nào từ {config.corpus_dir} ({reasons})")
     texts = [passage_text(c) for c in chunks]
     vectors, embedded = _embed(texts, embedder_factory, config.model_name, config, progress)
 

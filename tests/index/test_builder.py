@@ -136,3 +136,9 @@ def test_filters_restrict_results(setup):
     hits = searcher.search("thủ tục hành chính", filters=Filters(doc_ids=["quyet-dinh"])).hits
     assert {h.chunk.doc_id for h in hits} == {"quyet-dinh"}
     assert np.all(np.diff([h.score for h in hits]) <= 0)
+
+
+def test_an_empty_corpus_is_a_clear_error(tmp_path):
+    config = IndexConfig(corpus_dir=tmp_path / "none", data_dir=tmp_path / "data", model_name=MODEL)
+    with pytest.raises(IndexError_, match="không nạp được văn bản nào"):
+        build_index(config, lambda: HashEmbedder(8))

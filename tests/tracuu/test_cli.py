@@ -44,3 +44,9 @@ def test_start_prints_documents_and_tasks(capsys):
     assert main(["start"]) == 0
     out = capsys.readouterr().out
     assert "Chủ trì" in out and "Sở Tư pháp" in out
+
+
+def test_bot_without_token_is_a_clear_error(capsys, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["bot"]) == 1
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
