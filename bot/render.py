@@ -24,17 +24,22 @@ def _confidence_label(answer: Answer) -> str:
     return f"độ tin cậy {answer.confidence:.0%}"
 
 
+def _task_fields(task: TaskAnswer) -> list[tuple[str, str]]:
+    """The labelled fields of a task answer, as both renderers show them."""
+    fields = [("Chủ trì", "; ".join(task.lead) or "—")]
+    if task.partners:
+        fields.append(("Phối hợp", "; ".join(task.partners)))
+    if task.appraiser:
+        fields.append(("Thẩm định", "; ".join(task.appraiser)))
+    fields.append(("Thời hạn", task.deadline or "không nêu"))
+    if task.product:
+        fields.append(("Sản phẩm", task.product))
+    return fields
+
+
 # --------------------------------------------------------------------------- plain text
 def _task_lines(task: TaskAnswer) -> list[str]:
-    lines = [f"Chủ trì: {'; '.join(task.lead) or '—'}"]
-    if task.partners:
-        lines.append(f"Phối hợp: {'; '.join(task.partners)}")
-    if task.appraiser:
-        lines.append(f"Thẩm định: {'; '.join(task.appraiser)}")
-    lines.append(f"Thời hạn: {task.deadline or 'không nêu'}")
-    if task.product:
-        lines.append(f"Sản phẩm: {task.product}")
-    return lines
+    return [f"{label}: {value}" for label, value in _task_fields(task)]
 
 
 def _quote_lines(quote: Quote, width: int = 100) -> list[str]:
@@ -88,15 +93,7 @@ def render_text(answer: Answer) -> str:
 
 # --------------------------------------------------------------------------- Telegram HTML
 def _html_task(task: TaskAnswer) -> str:
-    parts = [f"<b>Chủ trì:</b> {_e('; '.join(task.lead) or '—')}"]
-    if task.partners:
-        parts.append(f"<b>Phối hợp:</b> {_e('; '.join(task.partners))}")
-    if task.appraiser:
-        parts.append(f"<b>Thẩm định:</b> {_e('; '.join(task.appraiser))}")
-    parts.append(f"<b>Thời hạn:</b> {_e(task.deadline or 'không nêu')}")
-    if task.product:
-        parts.append(f"<b>Sản phẩm:</b> {_e(task.product)}")
-    return "\n".join(parts)
+    return "\n".join(f"<b>{label}:</b> {_e(value)}" for label, value in _task_fields(task))
 
 
 def _html_quote_blocks(quote: Quote, budget: int) -> list[str]:

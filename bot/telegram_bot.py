@@ -131,6 +131,13 @@ class TracuuBot:
         chat = update.effective_chat.id if update.effective_chat else None
         return user in ids or chat in ids
 
+    async def _refused(self, update: Update) -> bool:
+        """Tell a user outside the allowlist so, and report whether the update was refused."""
+        if self.allowed(update):
+            return False
+        await self.send(update.effective_message, NOT_ALLOWED)
+        return True
+
     async def send(self, message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Reply with HTML, waiting out Telegram's flood control when it asks us to."""
         for attempt in range(3):
@@ -183,8 +190,7 @@ class TracuuBot:
     # ------------------------------------------------------------ commands
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start and /help: what the bot knows, and three example questions as buttons."""
-        if not self.allowed(update):
-            await self.send(update.effective_message, NOT_ALLOWED)
+        if await self._refused(update):
             return
         docs = len(self.answerer.searcher.documents)
         text = (
@@ -239,8 +245,7 @@ class TracuuBot:
         await self._command_question(update, context, "", "", question=f"Điều {args[0]} {' '.join(args[1:])}")
 
     async def _command_question(self, update, context, prefix: str, usage: str, question: str | None = None) -> None:
-        if not self.allowed(update):
-            await self.send(update.effective_message, NOT_ALLOWED)
+        if await self._refused(update):
             return
         text = question if question is not None else " ".join(context.args or [])
         if not text.strip():
@@ -250,8 +255,7 @@ class TracuuBot:
 
     async def vanban(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/vanban: documents loaded, with số hiệu, date and province."""
-        if not self.allowed(update):
-            await self.send(update.effective_message, NOT_ALLOWED)
+        if await self._refused(update):
             return
         lines = ["<b>Văn bản đã nạp:</b>"]
         for doc in sorted(self.answerer.searcher.documents.values(), key=lambda d: d["facts"]["id"]):
@@ -282,8 +286,7 @@ class TracuuBot:
     # ------------------------------------------------------------ messages
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A plain text message in a private chat is a question."""
-        if not self.allowed(update):
-            await self.send(update.effective_message, NOT_ALLOWED)
+        if await self._refused(update):
             return
         await self.answer_and_send(update, update.effective_message.text or "")
 

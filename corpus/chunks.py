@@ -49,12 +49,12 @@ class _Context:
     units: list[tuple[str, str]] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
 
-    def child(self, node: Node, cite_unit: bool = True) -> _Context:
+    def child(self, node: Node) -> _Context:
         label_path = [*self.path, _display(node.unit, node.label)]
         if node.kind in (NodeKind.CHAPTER, NodeKind.PART, NodeKind.SECTION):
             units = self.units
         else:
-            units = [*self.units, (node.unit, node.label)] if cite_unit else self.units
+            units = [*self.units, (node.unit, node.label)]
         heading = node.text.splitlines()[0] if node.text else node.title
         return _Context(self.doc, self.part, self.instrument, label_path, units, [*self.headings, heading])
 

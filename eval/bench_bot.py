@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -41,62 +39,42 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from eval.judge import DEFAULT_QUESTIONS, load_questions
-    from tests.bot.bot_api_standin import BotApiStandIn
+    from tests.bot.bot_api_standin import BotApiStandIn, running_bot
 
     questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
     standin = BotApiStandIn(TOKEN).start()
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": standin.base_url,
-        "HF_HUB_OFFLINE": "1",
-        "TRACUU_RATE_LIMIT": str(args.questions + 5),
-    }
-    log = open(Path(args.data_dir) / "bench_bot.log", "w")  # noqa: SIM115 - closed below
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "tracuu.cli", "--data-dir", args.data_dir, "bot"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
+    log_path = Path(args.data_dir) / "bench_bot.log"
     results: list[tuple[int, float, float]] = []  # chat id, pushed at, first reply at
     lock = threading.Lock()
     deadline = time.monotonic() + args.timeout
     try:
-        standin.wait_for(lambda c: c.method == "setMyCommands", timeout=180)
+        with running_bot(standin, args.data_dir, log_path, {"TRACUU_RATE_LIMIT": str(args.questions + 5)}):
 
-        def user(uid: int) -> None:
-            for i in range(args.questions):
-                if time.monotonic() > deadline:
-                    return
-                text = questions[(uid * args.questions + i) % len(questions)]
-                chat_id = 100_000 + uid
-                pushed = time.monotonic()
-                standin.message(text, user_id=chat_id)
-                while time.monotonic() < deadline:
-                    replies = _replies(standin, chat_id, pushed)
-                    if replies and (replies[-1].params.get("reply_markup") or len(replies) == 1):
-                        time.sleep(0.3)  # let a duplicate show up before the next question
-                        with lock:
-                            results.append((chat_id, pushed, replies[0].at))
-                        break
-                    time.sleep(0.02)
+            def user(uid: int) -> None:
+                for i in range(args.questions):
+                    if time.monotonic() > deadline:
+                        return
+                    text = questions[(uid * args.questions + i) % len(questions)]
+                    chat_id = 100_000 + uid
+                    pushed = time.monotonic()
+                    standin.message(text, user_id=chat_id)
+                    while time.monotonic() < deadline:
+                        replies = _replies(standin, chat_id, pushed)
+                        if replies and (replies[-1].params.get("reply_markup") or len(replies) == 1):
+                            time.sleep(0.3)  # let a duplicate show up before the next question
+                            with lock:
+                                results.append((chat_id, pushed, replies[0].at))
+                            break
+                        time.sleep(0.02)
 
-        started = time.monotonic()
-        threads = [threading.Thread(target=user, args=(u,)) for u in range(args.users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(max(1.0, deadline - time.monotonic()))
-        wall = time.monotonic() - started
+            started = time.monotonic()
+            threads = [threading.Thread(target=user, args=(u,)) for u in range(args.users)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(max(1.0, deadline - time.monotonic()))
+            wall = time.monotonic() - started
     finally:
-        bot.terminate()
-        try:
-            bot.wait(20)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-        log.close()
         standin.stop()
     expected = args.users * args.questions
     exactly_once = 0

@@ -5,6 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 METRICS = ("hit@1", "hit@3", "hit@5", "mrr@10")
+ANSWER_METRICS = (
+    "lead_accuracy",
+    "partners_f1",
+    "deadline_accuracy",
+    "citation@1",
+    "abstain_precision",
+    "abstain_recall",
+    "in_scope_declined",
+    "list_recall",
+)
 
 
 def _row(name: str, figures: dict) -> str:
@@ -21,10 +31,8 @@ def summary_text(result: dict, title: str) -> str:
             lines.append(_row(f"  {qtype}", sub))
         lat = figures["latency_ms"]
         lines.append(f"  latency p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
-        answer_keys = ("lead_accuracy", "partners_f1", "deadline_accuracy", "citation@1", "abstain_precision",
-                       "abstain_recall", "in_scope_declined", "list_recall")  # fmt: skip
         if "citation@1" in figures:
-            lines.append("  answers: " + ", ".join(f"{k} {figures.get(k)}" for k in answer_keys))
+            lines.append("  answers: " + ", ".join(f"{k} {figures.get(k)}" for k in ANSWER_METRICS))
     return "\n".join(lines)
 
 
@@ -67,14 +75,16 @@ def write_report(result: dict, path: Path, title: str) -> Path:
     lines.append("|---|---|---|")
     for mode, figures in result["modes"].items():
         lines.append(f"| {mode} | {figures['latency_ms']['p50']} | {figures['latency_ms']['p95']} |")
-    answer_keys = ("lead_accuracy", "partners_f1", "deadline_accuracy", "citation@1", "abstain_precision",
-                   "abstain_recall", "in_scope_declined", "list_recall")  # fmt: skip
     if any("citation@1" in f for f in result["modes"].values()):
-        lines += ["", "| mode | type | " + " | ".join(answer_keys) + " |", "|---|---|" + "---|" * len(answer_keys)]
+        lines += [
+            "",
+            "| mode | type | " + " | ".join(ANSWER_METRICS) + " |",
+            "|---|---|" + "---|" * len(ANSWER_METRICS),
+        ]
         for mode, figures in result["modes"].items():
             rows = [("all", figures), *figures.get("answers_by_type", {}).items()]
             for qtype, sub in rows:
-                lines.append(f"| {mode} | {qtype} | " + " | ".join(str(sub.get(k)) for k in answer_keys) + " |")
+                lines.append(f"| {mode} | {qtype} | " + " | ".join(str(sub.get(k)) for k in ANSWER_METRICS) + " |")
     for note in result.get("notes", []):
         lines.extend(["", note])
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -11,12 +11,19 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+REPO = Path(__file__).resolve().parents[2]
 
 BOT_USER = {
     "id": 4242,
@@ -257,3 +264,35 @@ class BotApiStandIn:
 
     async def _m_sendchataction(self, params):
         return True
+
+
+@contextlib.contextmanager
+def running_bot(
+    standin: BotApiStandIn, data_dir: str | Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """The real `tracuu bot` process talking to the stand-in, stopped on exit; yields once commands are set."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": standin.token,
+        "TELEGRAM_BASE_URL": standin.base_url,
+        "HF_HUB_OFFLINE": "1",
+        **(extra_env or {}),
+    }
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tracuu.cli", "--data-dir", str(data_dir), "bot"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            standin.wait_for(lambda c: c.method == "setMyCommands", timeout=180)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()

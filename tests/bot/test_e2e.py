@@ -1,15 +1,12 @@
 """The real `tracuu bot` process against the local Bot API stand-in on 127.0.0.1."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.bot.bot_api_standin import BotApiStandIn
+from tests.bot.bot_api_standin import BotApiStandIn, running_bot
 from tests.bot.telegram_html import telegram_html_problems
-from tests.conftest import MODEL_CACHE, REPO
+from tests.conftest import MODEL_CACHE
 
 pytestmark = pytest.mark.slow
 TOKEN = "987654:E2E-token-never-logged"
@@ -19,28 +16,11 @@ TOKEN = "987654:E2E-token-never-logged"
 def running(seed_index, tmp_path_factory):
     standin = BotApiStandIn(TOKEN).start()
     log_path = tmp_path_factory.mktemp("bot") / "bot.log"
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": standin.base_url,
-        "TRACUU_MODEL_CACHE_DIR": str(MODEL_CACHE),
-        "HF_HUB_OFFLINE": "1",
-    }
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tracuu.cli", "--data-dir", str(seed_index.data_dir), "bot"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            standin.wait_for(lambda c: c.method == "setMyCommands", timeout=120)
+    try:
+        with running_bot(standin, seed_index.data_dir, log_path, {"TRACUU_MODEL_CACHE_DIR": str(MODEL_CACHE)}):
             yield standin, log_path
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            standin.stop()
+    finally:
+        standin.stop()
 
 
 def _reply(standin, chat_id, since, contains, timeout=60):
