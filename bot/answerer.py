@@ -271,7 +271,7 @@ class Answerer:
         if intent == Intent.DOCUMENT and self._document(answer, question, analysis):
             return answer
         answer.groups, answer.message = [], None
-        result = self.searcher.search(question, mode=mode, k=10)
+        result = self.searcher.search(question, mode=mode, k=10, analysis=analysis)
         if not result.hits:
             return self._decline(answer)
         if asks_issuing_decision(question):

@@ -201,11 +201,12 @@ class Searcher:
         k: int = 10,
         filters: Filters | None = None,
         auto_filters: bool = True,
+        analysis: QueryAnalysis | None = None,
     ) -> SearchResult:
         """Ranked chunks for a question; ``filters`` are strict, filters read from the question are soft."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        analysis = analyse_query(question, self.restorer)
+        analysis = analysis or analyse_query(question, self.restorer)
         applied = filters or Filters()
         allowed = self.mask(applied, strict=True)
         if auto_filters:
