@@ -40,9 +40,10 @@ def quote_from(chunk: Chunk, text: str, units: list[tuple[str, str]] | None = No
 
 
 def _body(chunk: Chunk) -> list[str]:
-    """The chunk's lines below its heading line."""
+    """The chunk's lines below its heading line (which may follow its chapter's title)."""
     lines = chunk.text.splitlines()
-    return lines[1:] if len(lines) > 1 and lines[0] == chunk.heading else lines
+    at = next((i for i, line in enumerate(lines[:3]) if line == chunk.heading), None)
+    return lines[at + 1 :] if at is not None and len(lines) > at + 1 else lines
 
 
 def whole_unit(chunk: Chunk) -> Quote:

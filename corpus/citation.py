@@ -11,7 +11,7 @@ import re
 from corpus.facts import official_date
 from corpus.models import DocumentFacts
 
-_LOWER_UNITS = {"khoản", "điểm"}
+_LOWER_UNITS = {"khoản", "điểm", "dòng"}
 _KNOWN_TYPES = (
     "Quyết định",
     "Kế hoạch",
@@ -40,9 +40,12 @@ def short_issuer(name: str) -> str:
 
 
 def document_type(facts: DocumentFacts) -> str | None:
-    """The kind of official text: 'Quyết định', 'Kế hoạch' … (read inside 'Tin bài (đăng lại Kế hoạch)')."""
+    """The kind of official text: 'Quyết định', 'Kế hoạch' … (read inside 'Tin bài (đăng lại Kế hoạch)').
+
+    For 'Nghị quyết (kèm Quy định)' it is the main text's kind, not the instrument's.
+    """
     loai = facts.loai or ""
-    inner = loai[loai.find("(") + 1 :] if "(" in loai and facts.is_news else loai
+    inner = loai[loai.find("(") + 1 :] if "(" in loai and facts.is_news else loai.split("(")[0]
     for name in _KNOWN_TYPES:
         if re.search(rf"(?i)\b{name}\b", inner):
             return name
@@ -64,9 +67,11 @@ def document_phrase(facts: DocumentFacts, part: str, instrument: str | None = No
     """How the document is named after the unit: 'Quy chế ban hành kèm theo Quyết định số …'."""
     kind = document_type(facts)
     if part == "instrument":
-        return f"{instrument or 'Văn bản'} ban hành kèm theo {_numbered('Quyết định', facts)}"
+        return f"{instrument or 'Văn bản'} ban hành kèm theo {_numbered(kind or 'Quyết định', facts)}"
     if part == "decision":
-        return _numbered("Quyết định", facts)
+        return _numbered(kind or "Quyết định", facts)
+    if part == "appendix":
+        return f"{instrument or 'Phụ lục'} kèm theo {_numbered(kind or 'Văn bản', facts)}"
     if kind in ("Luật", "Bộ luật") and facts.trich_yeu:
         return f"{facts.trich_yeu} số {facts.so_hieu}" if facts.so_hieu else facts.trich_yeu
     if facts.is_news and not facts.so_hieu:

@@ -1,4 +1,10 @@
-"""A document's facts: from front matter, a sidecar YAML, or read off its printed header."""
+"""A document's facts: from front matter, a sidecar YAML, or read off its printed header.
+
+The printed header is the same in every Vietnamese official text, but it arrives mangled:
+converted from a two-column table (issuer | motto, number | place and date), hard-wrapped,
+with "Số:" and the number in different cells. The facts are read from the header's blocks,
+the issuing body decides the level and the province (never the place in the date line).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,11 @@ from typing import Any
 import yaml
 
 from corpus.errors import FactsError
-from corpus.normalize import DOCUMENT_TYPE_LINE
+from corpus.layout import Block
+from corpus.normalize import DOCUMENT_TYPE_LINE, is_caps
 from corpus.provinces import canonical_province, find_provinces
 
-FACT_FIELDS = ("so_hieu", "loai", "ngay_ban_hanh", "co_quan_ban_hanh", "tinh", "trich_yeu")
+FACT_FIELDS = ("so_hieu", "loai", "ngay_ban_hanh", "co_quan_ban_hanh", "tinh", "trich_yeu", "cap_ban_hanh")
 FACT_NAMES = {
     "so_hieu": "số hiệu",
     "loai": "loại văn bản",
@@ -21,13 +28,35 @@ FACT_NAMES = {
     "co_quan_ban_hanh": "cơ quan ban hành",
     "tinh": "tỉnh",
     "trich_yeu": "trích yếu",
+    "cap_ban_hanh": "cấp ban hành",
 }
+CENTRAL = "trung ương"
+PROVINCIAL = "tỉnh"
+LOCAL = "cơ sở"
 _FRONT_MATTER = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
-_SO_HIEU = re.compile(r"^Số\s*:?\s*(\d[\w.\-/ ]*?/\s*[\wĐđ&.\-/ ]+?)\s*$", re.IGNORECASE)
-_PLACE_DATE = re.compile(
-    r"^(?P<place>[^\d,;:]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+_SEGMENT = r"[A-ZĐ][A-ZĐ0-9&]*[a-z]?"
+_SO_HIEU = re.compile(
+    rf"(\d{{1,5}}[a-zđ]?)\s*/\s*((?:(?:19|20)\d\d\s*/\s*)?{_SEGMENT}(?:\s*[-–]\s*[A-ZĐ0-9][A-ZĐ0-9&]*[a-z]?)*"
+    rf"(?:\s*/\s*{_SEGMENT}(?:\s*[-–]\s*[A-ZĐ0-9][A-ZĐ0-9&]*[a-z]?)*)*)"
 )
-_ISSUER = re.compile(r"^(?P<chair>CHỦ TỊCH\s+)?(?:ỦY|UỶ) BAN NHÂN DÂN\s+(?P<level>TỈNH|THÀNH PHỐ)\s+(?P<name>.+)$")
+_NUMBER_LABEL = re.compile(r"^Số\s*(?:hiệu)?\s*[:.]?\s*(.*)$", re.IGNORECASE)
+_DATE = re.compile(
+    r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d\d)|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+_PLACE_DATE = re.compile(r"^[^\d,;:]{2,40},\s*ngày\b", re.IGNORECASE)
+_MOTTO = re.compile(r"CỘNG H[ÒO]A XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do", re.IGNORECASE)
+_CENTRAL_BODIES = re.compile(
+    r"^(?:CHÍNH PHỦ|THỦ TƯỚNG(?: CHÍNH PHỦ)?|BỘ\s|VĂN PHÒNG CHÍNH PHỦ|QUỐC HỘI|(?:ỦY|UỶ) BAN THƯỜNG VỤ QUỐC HỘI"
+    r"|NGÂN HÀNG NHÀ NƯỚC|KIỂM TOÁN NHÀ NƯỚC|TÒA ÁN NHÂN DÂN TỐI CAO|VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"
+    r"|THANH TRA CHÍNH PHỦ|BAN CHỈ ĐẠO|(?:ỦY|UỶ) BAN DÂN TỘC|CHỦ TỊCH NƯỚC|TỔNG CỤC|CỤC\s|BẢO HIỂM XÃ HỘI VIỆT NAM"
+    r"|HỘI ĐỒNG (?:THẨM PHÁN|QUỐC GIA|BẦU CỬ QUỐC GIA)|(?:ỦY|UỶ) BAN QUẢN LÝ VỐN NHÀ NƯỚC)"
+)
+_LOCAL_UNIT = re.compile(r"\b(?:HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")
+_AUTHORITY_TAIL = re.compile(
+    r"\s+((?:CHỦ TỊCH\s+)?(?:ỦY|UỶ) BAN NHÂN DÂN\s+(?:TỈNH|THÀNH PHỐ)\s+[^,]+|BỘ TRƯỞNG\s+BỘ\s+.+|THỦ TƯỚNG CHÍNH PHỦ"
+    r"|CHÍNH PHỦ|(?:ỦY|UỶ) BAN THƯỜNG VỤ QUỐC HỘI|HỘI ĐỒNG NHÂN DÂN\s+(?:TỈNH|THÀNH PHỐ)\s+.+|QUỐC HỘI)$"
+)
 _TYPE_NAMES = {
     "QUYẾT ĐỊNH": "Quyết định",
     "KẾ HOẠCH": "Kế hoạch",
@@ -47,6 +76,25 @@ _TYPE_NAMES = {
     "LUẬT": "Luật",
     "BỘ LUẬT": "Bộ luật",
 }
+# Words that keep their capital inside an agency's name ('Bộ Công Thương', 'Văn phòng Chính phủ').
+_TITLES = ("chủ tịch", "bộ trưởng", "thủ tướng", "giám đốc", "chánh văn phòng", "thống đốc", "tổng kiểm toán")
+_PROPER = {
+    "thành phố hồ chí minh": "Thành phố Hồ Chí Minh",
+    "ủy ban nhân dân": "Ủy ban nhân dân",
+    "uỷ ban nhân dân": "Ủy ban nhân dân",
+    "hội đồng nhân dân": "Hội đồng nhân dân",
+    "ủy ban thường vụ quốc hội": "Ủy ban Thường vụ Quốc hội",
+    "chính phủ": "Chính phủ",
+    "quốc hội": "Quốc hội",
+    "nhà nước": "Nhà nước",
+    "việt nam": "Việt Nam",
+    "công thương": "Công Thương",
+    "thường vụ": "Thường vụ",
+    "trung ương": "Trung ương",
+    "mặt trận tổ quốc": "Mặt trận Tổ quốc",
+}
+_HEADS = ("bộ trưởng bộ", "bộ", "sở", "văn phòng", "ban", "cục", "tổng cục", "ngân hàng", "thanh tra", "kiểm toán")
+_PLACE_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -79,12 +127,41 @@ def read_sidecar(path: Path) -> dict[str, Any]:
 
 def sentence_case(text: str) -> str:
     """'BAN HÀNH QUY CHẾ … TỈNH BẮC NINH' → 'Ban hành quy chế … tỉnh Bắc Ninh'."""
-    if not text.isupper():
+    if not is_caps(text):
         return text
     out = " ".join(w if any(c.isdigit() for c in w) else w.lower() for w in text.split())
     for province in find_provinces(text):
         out = re.sub(re.escape(province.lower()), province, out)
+    for word in ("chính phủ", "quốc hội", "thành phố hồ chí minh"):
+        out = re.sub(rf"(?<!\w){word}(?!\w)", _PROPER[word], out)
     return out[:1].upper() + out[1:]
+
+
+def official_case(name: str) -> str:
+    """An agency printed in capitals, as prose writes it: 'BỘ KHOA HỌC VÀ CÔNG NGHỆ' → 'Bộ Khoa học và Công nghệ'."""
+    if not is_caps(name):
+        return name
+    low = re.sub(r"\s+", " ", name.lower()).strip()
+    low = low.replace("thành phố hồ chí minh", "Thành phố Hồ Chí Minh")
+    for title in _TITLES:
+        if low.startswith(title + " "):
+            return f"{title[:1].upper()}{title[1:]} {_case_body(low[len(title) + 1 :])}"
+    return _case_body(low)
+
+
+def _case_body(low: str) -> str:
+    """Capitals for the proper parts of a lower-cased agency name."""
+    for province in find_provinces(low):
+        low = re.sub(re.escape(province.lower()), province, low)
+    for word, proper in _PROPER.items():
+        low = re.sub(rf"(?<!\w){word}(?!\w)", proper, low)
+    for head in _HEADS:
+        if low.lower().startswith(head + " "):
+            rest = low[len(head) + 1 :]
+            rest = re.sub(r"(^|, |\bvà |- )(\w)", lambda m: m.group(1) + m.group(2).upper(), rest)
+            low = f"{head} {rest}"
+            break
+    return low[:1].upper() + low[1:]
 
 
 def official_date(value: dt.date) -> str:
@@ -94,51 +171,166 @@ def official_date(value: dt.date) -> str:
     return f"{day}/{month}/{value.year}"
 
 
-def _issuer_name(level: str, name: str) -> str:
-    province = canonical_province(name) or sentence_case(name).title()
-    return f"{'tỉnh' if level == 'TỈNH' else 'thành phố'} {province}"
+def read_so_hieu(text: str) -> str | None:
+    """The document number in a header cell ('925 /QĐ-UBND', '5348/CT-CSV/vhướngdẫn' → '5348/CT-CSV')."""
+    m = _SO_HIEU.search(text)
+    return re.sub(r"\s+", "", m.group(0)).replace("–", "-") if m else None
 
 
-def guess_facts(lines: list[str]) -> dict[str, Any]:
+def _date(text: str) -> dt.date | None:
+    m = _DATE.search(text)
+    if not m:
+        return None
+    d, mo, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
+    try:
+        return dt.date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
+
+
+def _texts(blocks: list[Block]) -> list[str]:
+    """Header texts cell by cell: a row's cells count as separate lines."""
+    out: list[str] = []
+    for block in blocks:
+        out.extend([c for c in block.cells if c] if block.cells is not None else block.text.split("\n"))
+    return out
+
+
+def _level_and_province(issuer: str, parent: str | None) -> tuple[str | None, str | None]:
+    """Central bodies have no province; a province's bodies name it, a commune's parent line does."""
+    caps = issuer.upper()
+    if _CENTRAL_BODIES.match(caps) and not find_provinces(caps):
+        return CENTRAL, None
+    provinces = find_provinces(re.sub(r"^.*?\b(?:TỈNH|THÀNH PHỐ|TP\.?)\s+", "", caps)) or find_provinces(caps)
+    if _LOCAL_UNIT.search(caps) and not re.search(r"\b(?:TỈNH|THÀNH PHỐ)\s", caps):
+        parent_provinces = find_provinces(parent or "")
+        return LOCAL, parent_provinces[0] if parent_provinces else None
+    if provinces:
+        return PROVINCIAL, provinces[0]
+    if parent and find_provinces(parent):
+        return PROVINCIAL, find_provinces(parent)[0]
+    return None, None
+
+
+def _issuer_lines(header: list[str]) -> tuple[str | None, str | None]:
+    """The issuing body printed at the top left (joined when split over lines) and the line above it."""
+    caps: list[str] = []
+    for text in header:
+        if (
+            _MOTTO.search(text)
+            or _NUMBER_LABEL.match(text)
+            or _PLACE_DATE.match(text)
+            or DOCUMENT_TYPE_LINE.match(text)
+        ):
+            if caps:
+                break
+            continue
+        if is_caps(text) and not re.fullmatch(r"[-–_=.*\s]+", text):
+            caps.append(text.strip(" -"))
+        elif caps:
+            break
+    if not caps:
+        return None, None
+    lines = caps
+    joined = " ".join(lines)
+    if len(lines) >= 2 and re.match(r"^(?:ỦY|UỶ) BAN NHÂN DÂN$|^HỘI ĐỒNG NHÂN DÂN$", lines[0]):
+        return f"{lines[0]} {' '.join(lines[1:])}", None
+    if len(lines) >= 2 and re.search(r"\b(?:TỈNH|THÀNH PHỐ)\b", lines[0]):
+        return " ".join(lines[1:]), lines[0]
+    return joined, None
+
+
+def _authority(body: list[str], type_idx: int | None) -> str | None:
+    """The line after the title that names who issues: 'CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …', 'CHÍNH PHỦ'."""
+    if type_idx is None:
+        return None
+    for text in body[type_idx + 1 : type_idx + 8]:
+        if text.startswith(("Căn cứ", "Xét", "Theo")):
+            return None
+        if (m := _AUTHORITY_TAIL.search(" " + text)) and is_caps(m.group(1)):
+            return m.group(1).strip()
+    return None
+
+
+def _title(body: list[str], type_idx: int) -> str | None:
+    lines: list[str] = []
+    for text in body[type_idx + 1 : type_idx + 6]:
+        if text.startswith(("Căn cứ", "Xét ", "Theo đề nghị", "(")) or DOCUMENT_TYPE_LINE.match(text):
+            break
+        if lines and is_caps(text) and _AUTHORITY_TAIL.fullmatch(" " + text):
+            break
+        if lines and is_caps(lines[-1]) != is_caps(text):
+            break
+        lines.append(text)
+        if not is_caps(text):
+            break
+    if not lines:
+        return None
+    title = " ".join(lines)
+    if is_caps(title) and (m := _AUTHORITY_TAIL.search(title)) and m.start() > 10:
+        title = title[: m.start()]
+    title = re.sub(r"^(?:V/v|Về việc|VỀ VIỆC)\s*:?\s*", "", title).strip(" .:")
+    title = sentence_case(title)
+    return title[:1].upper() + title[1:] if title else None
+
+
+def _signature_text(blocks: list[Block], marks: list[str | None]) -> str:
+    return " ".join(b.text for b, m in zip(blocks, marks, strict=True) if m == "chữ ký")
+
+
+def guess_facts(blocks: list[Block], marks: list[str | None]) -> dict[str, Any]:
     """Facts read from the header that every Vietnamese decision, plan or directive prints."""
     found: dict[str, Any] = {}
-    head = lines[:40]
-    for line in head:
-        if "so_hieu" not in found and (m := _SO_HIEU.match(line)):
-            found["so_hieu"] = re.sub(r"\s+", "", m.group(1))
-        if "ngay_ban_hanh" not in found and (m := _PLACE_DATE.match(line)):
-            try:
-                found["ngay_ban_hanh"] = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            except ValueError:
-                continue
-            place = canonical_province(m["place"])
-            if place:
-                found.setdefault("tinh", place)
-    type_idx = next((i for i, ln in enumerate(head) if DOCUMENT_TYPE_LINE.match(ln)), None)
+    content = [b for b, m in zip(blocks, marks, strict=True) if not (m and m.startswith("trang web"))]
+    head_blocks = content[:40]
+    header = _texts(head_blocks)
+    for i, text in enumerate(header[:30]):
+        if "so_hieu" not in found and (m := _NUMBER_LABEL.match(text)) and not text.lower().startswith("số hiệu"):
+            rest = m.group(1).strip(" |")
+            number = read_so_hieu(rest) if rest else (read_so_hieu(header[i + 1]) if i + 1 < len(header) else None)
+            if number:
+                found["so_hieu"] = number
+        if "ngay_ban_hanh" not in found and _PLACE_DATE.match(text) and (day := _date(text)):
+            found["ngay_ban_hanh"] = day
+    body = [t for t in header if not _MOTTO.search(t)]
+    type_idx = next((i for i, t in enumerate(body[:30]) if DOCUMENT_TYPE_LINE.match(t.lstrip("- "))), None)
     if type_idx is not None:
-        found["loai"] = _TYPE_NAMES.get(head[type_idx].rstrip(":").strip(), head[type_idx].title())
-        if type_idx + 1 < len(head) and not DOCUMENT_TYPE_LINE.match(head[type_idx + 1]):
-            found["trich_yeu"] = sentence_case(head[type_idx + 1])
-    if type_idx is None and "so_hieu" not in found and head:
-        found.update(_news_facts(head))
-    issuer = None
-    header_body = None
-    for line in head:
-        if m := _ISSUER.match(line):
-            if m["chair"]:
-                issuer = f"Chủ tịch Ủy ban nhân dân {_issuer_name(m['level'], m['name'])}"
-            elif header_body is None:
-                header_body = _issuer_name(m["level"], m["name"])
-    if header_body and not issuer:
-        signature = " ".join(lines[-12:])
-        chair_signs = "TM. ỦY BAN" not in signature and re.search(r"\bCHỦ TỊCH\b", signature)
-        issuer = f"{'Chủ tịch ' if chair_signs else ''}Ủy ban nhân dân {header_body}"
-    if issuer:
-        found["co_quan_ban_hanh"] = issuer
-        provinces = find_provinces(issuer)
-        if provinces:
-            found["tinh"] = provinces[0]
+        type_line = body[type_idx].lstrip("- ").rstrip(":").strip()
+        found["loai"] = _TYPE_NAMES.get(type_line, type_line.title())
+        if title := _title(body, type_idx):
+            found["trich_yeu"] = title
+    issuer_line, parent = _issuer_lines(header[:12])
+    authority = _authority(body, type_idx)
+    source = issuer_line or authority
+    if source:
+        level, province = _level_and_province(source, parent)
+        if level is None and authority and authority != source:
+            level, province = _level_and_province(authority, parent)
+        if level:
+            found["cap_ban_hanh"] = level
+        if province:
+            found["tinh"] = province
+        found["co_quan_ban_hanh"] = _issuer_name(issuer_line, authority, level, _signature_text(blocks, marks))
+    if type_idx is None and "so_hieu" not in found and header:
+        found.update(_news_facts(header))
     return found
+
+
+def _issuer_name(issuer: str | None, authority: str | None, level: str | None, signature: str) -> str:
+    """Who issued, as a citation names it: 'Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang', 'Bộ trưởng Bộ Tài chính'."""
+    collective = re.search(r"\b(?:TM|T/M)\.?\s*(?:ỦY|UỶ) BAN", signature)
+    if authority and authority.startswith("CHỦ TỊCH") and not collective:
+        return official_case(authority)
+    if authority and authority.startswith(("BỘ TRƯỞNG", "THỦ TƯỚNG")):
+        return official_case(authority)
+    base = issuer or authority or ""
+    base = re.sub(r"^CHỦ TỊCH\s+", "", base)
+    name = official_case(base)
+    if re.match(r"^(?:ỦY|UỶ) BAN NHÂN DÂN", base) and not collective and re.search(r"\bCHỦ TỊCH\b", signature):
+        return f"Chủ tịch {name}"
+    if re.match(r"^(?:ỦY|UỶ) BAN NHÂN DÂN", base) and authority and authority.startswith("CHỦ TỊCH") and not signature:
+        return f"Chủ tịch {name}"
+    return name
 
 
 _ANY_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -160,6 +352,19 @@ def _news_facts(head: list[str]) -> dict[str, Any]:
     return found
 
 
+def site_facts(blocks: list[Block]) -> dict[str, Any]:
+    """Facts from a legal website's metadata table (Số hiệu, Ngày ban hành): a fallback, never the source."""
+    texts = [t for b in blocks if b.furniture and b.furniture.startswith("trang web") for t in _texts([b])]
+    found: dict[str, Any] = {}
+    for i, text in enumerate(texts):
+        value = texts[i + 1] if i + 1 < len(texts) else ""
+        if "Số hiệu" in text and (number := read_so_hieu(text.split(":", 1)[-1] or value) or read_so_hieu(value)):
+            found.setdefault("so_hieu", number)
+        elif "Ngày ban hành" in text and (day := _date(text.split(":", 1)[-1]) or _date(value)):
+            found.setdefault("ngay_ban_hanh", day)
+    return found
+
+
 def coerce_date(value: Any) -> dt.date | None:
     """Dates from YAML arrive as dates or as 'dd/mm/yyyy' / ISO strings."""
     if value is None or isinstance(value, dt.date):
@@ -171,3 +376,6 @@ def coerce_date(value: Any) -> dt.date | None:
         except ValueError:
             continue
     raise FactsError(f"ngày ban hành '{text}' không đúng dạng (YYYY-MM-DD hoặc dd/mm/yyyy)")
+
+
+__all__ = ["canonical_province", "guess_facts", "official_case", "read_so_hieu", "site_facts"]

@@ -14,9 +14,18 @@ from pydantic import BaseModel, Field, ValidationError
 
 from corpus.chunks import MAX_CHUNK_TOKENS, chunk_document
 from corpus.errors import CorpusError, FactsError
-from corpus.facts import FACT_FIELDS, FACT_NAMES, coerce_date, guess_facts, read_sidecar, split_front_matter
-from corpus.models import Chunk, Document, DocumentFacts, LoadProblem, NodeKind, TaskRecord
-from corpus.normalize import normalize_text
+from corpus.facts import (
+    FACT_FIELDS,
+    FACT_NAMES,
+    coerce_date,
+    guess_facts,
+    read_sidecar,
+    site_facts,
+    split_front_matter,
+)
+from corpus.furniture import classify, site_chrome
+from corpus.layout import Block, read_blocks
+from corpus.models import Chunk, Document, DocumentFacts, FurnitureItem, LoadProblem, NodeKind, TaskRecord
 from corpus.readers import SUPPORTED_SUFFIXES, TEXT_SUFFIXES, read_document_text
 from corpus.structure import parse_document
 from corpus.tasks import extract_tasks
@@ -57,8 +66,12 @@ class Corpus(BaseModel):
         return next((d for d in self.documents if d.document.id == doc_id), None)
 
 
-def _facts(path: Path, given: dict[str, Any], lines: list[str]) -> tuple[DocumentFacts, list[str]]:
-    guessed = guess_facts(lines)
+def _facts(
+    path: Path, given: dict[str, Any], blocks: list[Block], marks: list[str | None]
+) -> tuple[DocumentFacts, list[str]]:
+    guessed = guess_facts(blocks, marks)
+    from_site = {k: v for k, v in site_facts(blocks).items() if k not in guessed and k not in given}
+    guessed.update(from_site)
     values: dict[str, Any] = {"id": str(given.get("id") or path.stem), "nguon": given.get("nguon") or path.name}
     used_guess, missing = [], []
     for name in FACT_FIELDS:
@@ -79,9 +92,17 @@ def _facts(path: Path, given: dict[str, Any], lines: list[str]) -> tuple[Documen
     warnings = []
     if used_guess:
         warnings.append("đoán từ phần đầu văn bản: " + ", ".join(used_guess))
+    if from_site:
+        warnings.append("lấy từ thông tin của trang web: " + ", ".join(FACT_NAMES[k] for k in from_site))
     if missing and not given:
         warnings.append("không xác định được: " + ", ".join(missing))
     return facts, warnings
+
+
+def header_facts(text: str) -> dict[str, Any]:
+    """The facts a document's own header states, as the loader reads them (for checks and tests)."""
+    blocks = read_blocks(text, site_chrome(text))
+    return guess_facts(blocks, classify(blocks))
 
 
 def load_document(path: Path, max_chunk_tokens: int = MAX_CHUNK_TOKENS) -> LoadedDocument:
@@ -91,11 +112,13 @@ def load_document(path: Path, max_chunk_tokens: int = MAX_CHUNK_TOKENS) -> Loade
     if path.suffix.lower() in TEXT_SUFFIXES:
         front, text = split_front_matter(text)
         given = {**given, **front}
-    lines = normalize_text(text).splitlines()
-    if not lines:
+    blocks = read_blocks(text, site_chrome(text))
+    marks = classify(blocks)
+    if not any(m is None for m in marks):
         raise CorpusError("không còn nội dung sau khi làm sạch")
-    facts, fact_warnings = _facts(path, given, lines)
-    tree = parse_document(lines, facts)
+    facts, fact_warnings = _facts(path, given, blocks, marks)
+    tree = parse_document(blocks, marks, facts)
+    furniture = [FurnitureItem(reason=m, text=b.text, source=b.source) for b, m in zip(blocks, marks, strict=True) if m]
     if "loai" not in given and tree.children and tree.children[0].kind == NodeKind.DECISION:
         facts = facts.model_copy(update={"loai": f"Quyết định (kèm {tree.children[1].title})"})
     digest = hashlib.sha256(path.read_bytes())
@@ -105,8 +128,9 @@ def load_document(path: Path, max_chunk_tokens: int = MAX_CHUNK_TOKENS) -> Loade
     document = Document(
         facts=facts,
         path=str(path),
-        text="\n".join(lines),
+        text="\n".join(b.text for b, m in zip(blocks, marks, strict=True) if m is None),
         tree=tree,
+        furniture=furniture,
         warnings=warnings + fact_warnings,
         content_hash=digest.hexdigest(),
     )

@@ -21,6 +21,7 @@ class DocumentFacts(BaseModel):
     tinh: str | None = None
     trich_yeu: str | None = None
     nguon: str | None = None
+    cap_ban_hanh: str | None = None
 
     @property
     def is_news(self) -> bool:
@@ -34,6 +35,7 @@ class NodeKind(StrEnum):
     DOCUMENT = "document"
     DECISION = "decision"
     INSTRUMENT = "instrument"
+    APPENDIX = "appendix"
     PART = "phan"
     CHAPTER = "chuong"
     SECTION = "muc"
@@ -47,14 +49,18 @@ class NodeKind(StrEnum):
     SUBTASK = "subtask"
     FIELD = "field"
     PARAGRAPH = "paragraph"
+    TABLE = "table"
+    ROW = "row"
 
 
 class Node(BaseModel):
     """One unit of the document tree; ``text`` holds the unit's own lines, not its children's.
 
-    ``unit`` is the word a citation uses for it (Điều, khoản, điểm, Mục, Chương, Phần) and
-    ``role`` names a labelled plan field (lead, partners, appraiser, product, deadline, task); a
-    field's ``text`` is its line as written and its ``title`` the value after the label.
+    ``unit`` is the word a citation uses for it (Điều, khoản, điểm, Mục, Chương, Phần, Phụ lục,
+    STT) and ``role`` names a labelled plan field (lead, partners, appraiser, product, deadline,
+    task) or a table row's part (header, group); a field's ``text`` is its line as written and
+    its ``title`` the value after the label. ``source`` holds the raw line numbers the node's own
+    text came from, so that every body line can be traced to exactly one node.
     """
 
     kind: NodeKind
@@ -63,6 +69,8 @@ class Node(BaseModel):
     title: str = ""
     role: str = ""
     text: str = ""
+    cells: list[str] = Field(default_factory=list)
+    source: list[int] = Field(default_factory=list)
     children: list[Node] = Field(default_factory=list)
 
     def walk(self) -> list[Node]:
@@ -86,6 +94,7 @@ class Document(BaseModel):
     path: str
     text: str
     tree: Node
+    furniture: list[FurnitureItem] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     content_hash: str = ""
 
@@ -96,7 +105,12 @@ class Document(BaseModel):
 
 
 class Chunk(BaseModel):
-    """The unit that is indexed, retrieved and quoted."""
+    """The unit that is indexed, retrieved and quoted.
+
+    A chunk of table rows also carries the table's ``columns`` and, for each line of its text,
+    the row's label (STT or ordinal; '' for lines that are not data rows), so that a quote can
+    cite the one row it shows.
+    """
 
     id: str
     doc_id: str
@@ -108,6 +122,8 @@ class Chunk(BaseModel):
     citation: str
     units: list[tuple[str, str]] = Field(default_factory=list)
     document: str = ""
+    columns: list[str] = Field(default_factory=list)
+    row_labels: list[str] = Field(default_factory=list)
 
     @property
     def path_display(self) -> str:
@@ -170,6 +186,16 @@ class TaskRecord(BaseModel):
     deadline: str | None = None
     period: Period | None = None
     sub_parts: list[SubTask] = Field(default_factory=list)
+    role: str = "chu_tri"
+    evidence: str | None = None
+
+
+class FurnitureItem(BaseModel):
+    """Text a parser rule dropped, kept with the rule's reason so that nothing is lost unseen."""
+
+    reason: str
+    text: str
+    source: list[int] = Field(default_factory=list)
 
 
 class LoadProblem(BaseModel):

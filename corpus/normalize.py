@@ -71,12 +71,14 @@ _FURNITURE = [
         r"^\|?\s*:?-{3,}.*$",
     )
 ]
-_COUNTER_MARKER = re.compile(r"^(?:số )?lượt truy cập\b.*$|^thống kê truy cập\b.*$", re.IGNORECASE)
-_FOOTER_AFTER_END = re.compile(r"(\./\.)\s+[A-Z0-9]{1,3}$")
+COUNTER_MARKER = re.compile(r"^(?:số )?lượt truy cập\b.*$|^thống kê truy cập\b.*$", re.IGNORECASE)
+FOOTER_AFTER_END = re.compile(r"(\./\.)\s+[A-Z0-9]{1,3}$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_BULLET_BEFORE_LABEL = re.compile(r"^[-*+]\s+(?=(?:[a-zđ]|\d+)[.)]\s)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _HEADING_MARKER = re.compile(r"^(?:Điều\s+\d+|Chương|Mục|Phần|ĐIỀU\s+\d+|CHƯƠNG|MỤC|PHẦN)\b")
+# A line cannot end on these words: 'Lai Châu, ngày' / '19 tháng 11 năm 2025', 'Quyết định số' / '12/QĐ-UBND'.
+_DANGLING = re.compile(r"(?:^|\s)(?:ngày|tháng|năm|số|của|và|theo|tại|về|với|cho|các|những|trên|được|là)$")
 _TERMINAL = re.compile(r"(?:[.!?:]|\./\.)[\"”’)]*$")
 
 
@@ -123,7 +125,7 @@ def _is_widget_line(line: str) -> bool:
 
 def is_furniture(line: str) -> bool:
     """True for page furniture and web boilerplate: widgets, counters, attachment lines."""
-    return _is_widget_line(line) or any(p.match(line) for p in _FURNITURE) or bool(_COUNTER_MARKER.match(line))
+    return _is_widget_line(line) or any(p.match(line) for p in _FURNITURE) or bool(COUNTER_MARKER.match(line))
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -133,8 +135,8 @@ def _clean_lines(text: str) -> list[str]:
     for raw in text.splitlines():
         line = strip_markdown(raw.strip())
         line = re.sub(r"\s+", " ", line).strip()
-        line = _FOOTER_AFTER_END.sub(r"\1", line)
-        if _COUNTER_MARKER.match(line):
+        line = FOOTER_AFTER_END.sub(r"\1", line)
+        if COUNTER_MARKER.match(line):
             in_counter = True
             out.append("")
             continue
@@ -149,7 +151,8 @@ def _clean_lines(text: str) -> list[str]:
     return out
 
 
-def _is_caps(line: str) -> bool:
+def is_caps(line: str) -> bool:
+    """True when every letter is upper case (headings, issuers, signature roles)."""
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -162,7 +165,7 @@ def _ends_mid_sentence(line: str) -> bool:
     return bool(line) and (line[-1].isalnum() or line[-1] in ",-–(/&")
 
 
-def _is_wrapped(lines: list[str]) -> tuple[bool, float]:
+def wrap_profile(lines: list[str]) -> tuple[bool, float]:
     """A hard-wrapped capture has many lines cut mid-sentence; return that and its line width."""
     nonblank = [ln for ln in lines if ln]
     cut = [a for a, b in itertools.pairwise(lines) if _ends_mid_sentence(a) and _starts_lower(b)]
@@ -171,22 +174,25 @@ def _is_wrapped(lines: list[str]) -> tuple[bool, float]:
     return True, statistics.median(len(a) for a in cut)
 
 
-def _joins(prev: str, nxt: str, gap: int, wrapped: bool, width: float) -> bool:
+def joins_next(prev: str, nxt: str, gap: int, wrapped: bool, width: float) -> bool:
+    """Whether line ``nxt`` continues the sentence of ``prev`` (``gap`` blank lines between them)."""
     if not prev or not nxt or _TERMINAL.search(prev):
         return False
     if STRUCTURE_MARKER.match(nxt) or _PARAGRAPH_STARTERS.match(nxt):
         return False
     if _starts_lower(nxt):
         return gap <= 4 and (_ends_mid_sentence(prev) or (prev.endswith(";") and wrapped))
+    if gap <= 1 and _DANGLING.search(prev):
+        return True
     if gap or DOCUMENT_TYPE_LINE.match(prev):
         return False
-    if _is_caps(prev) and _is_caps(nxt) and not STRUCTURE_MARKER.match(prev):
+    if is_caps(prev) and is_caps(nxt) and not STRUCTURE_MARKER.match(prev):
         return True
     if not wrapped:
         return False
     if _HEADING_MARKER.match(prev) and not prev.endswith(","):
         return False
-    if _is_caps(prev) != _is_caps(nxt):
+    if is_caps(prev) != is_caps(nxt):
         return False
     if prev.endswith(";"):
         return len(prev) >= 0.6 * width
@@ -195,7 +201,7 @@ def _joins(prev: str, nxt: str, gap: int, wrapped: bool, width: float) -> bool:
 
 def unwrap_lines(lines: list[str]) -> list[str]:
     """Rejoin sentences cut by hard wraps and page breaks; blank lines separate paragraphs."""
-    wrapped, width = _is_wrapped(lines)
+    wrapped, width = wrap_profile(lines)
     paragraphs: list[str] = []
     last_line = ""
     gap = 0
@@ -203,7 +209,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         if not line:
             gap += 1
             continue
-        if paragraphs and _joins(last_line, line, gap, wrapped, width):
+        if paragraphs and joins_next(last_line, line, gap, wrapped, width):
             paragraphs[-1] = f"{paragraphs[-1]} {line}"
         else:
             paragraphs.append(line)

@@ -45,6 +45,12 @@ def column_roles(header: list[str]) -> dict[str, int]:
     return roles
 
 
+def row_label(cells: list[str]) -> str:
+    """The row's number as its first cell prints it ('3', '3.', 'II', 'a'), or '' when it has none."""
+    first = cells[0].strip().rstrip(".)") if cells else ""
+    return first if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ]", first) else ""
+
+
 def render_table(rows: list[list[str]]) -> list[str]:
     """Lines for a table: labelled task fields for a task table, '; '-joined cells otherwise."""
     rows = [[_clean(c) for c in row] for row in rows if any(_clean(c) for c in row)]

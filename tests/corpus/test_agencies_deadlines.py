@@ -5,7 +5,7 @@ import pytest
 from corpus.agencies import agency_key, canonical_agency, split_agencies
 from corpus.citation import cite
 from corpus.deadlines import parse_period
-from corpus.facts import guess_facts, official_date, sentence_case
+from corpus.facts import official_date
 from corpus.models import DocumentFacts
 
 
@@ -85,25 +85,6 @@ def test_official_date_padding():
     assert official_date(dt.date(2018, 4, 17)) == "17/4/2018"
     assert official_date(dt.date(2015, 9, 1)) == "01/9/2015"
     assert official_date(dt.date(2016, 2, 4)) == "04/02/2016"
-
-
-def test_header_facts():
-    lines = [
-        "ỦY BAN NHÂN DÂN TỈNH BẮC NINH",
-        "Số: 78 /2025/QĐ-UBND",
-        "Bắc Ninh, ngày 21 tháng 11 năm 2025",
-        "QUYẾT ĐỊNH",
-        "BAN HÀNH QUY CHẾ TIẾP NHẬN PHẢN ÁNH KIẾN NGHỊ TỈNH BẮC NINH",
-        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Mai Sơn",
-    ]
-    facts = guess_facts(lines)
-    assert facts["so_hieu"] == "78/2025/QĐ-UBND"
-    assert facts["ngay_ban_hanh"] == dt.date(2025, 11, 21)
-    assert facts["tinh"] == "Bắc Ninh"
-    assert facts["loai"] == "Quyết định"
-    assert facts["co_quan_ban_hanh"] == "Ủy ban nhân dân tỉnh Bắc Ninh"
-    assert facts["trich_yeu"] == "Ban hành quy chế tiếp nhận phản ánh kiến nghị tỉnh Bắc Ninh"
-    assert sentence_case("NGHỊ QUYẾT SỐ 214/NQ-CP") == "Nghị quyết số 214/NQ-CP"
 
 
 def test_citation_forms():

@@ -1,0 +1,136 @@
+"""How much of each document the corpus kept: body lines, facts, responsibilities, missed duties.
+
+A body line is a raw line that no furniture rule claimed; it is kept when its words stand in
+one of the document's chunks. A duty-like sentence (chủ trì, chịu/có trách nhiệm, giao …,
+phối hợp với …) is missed when no responsibility record was read from it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from corpus.chunks import split_sentences
+from corpus.layout import clean_lines
+from corpus.loader import Corpus, LoadedDocument
+from corpus.readers import read_document_text
+
+LONG_LINE = 40
+_DUTY = re.compile(
+    r"\bchủ trì\b|\b(?:chịu|có) trách nhiệm\b|\b[Gg]iao\s+(?:cho\s+)?(?:các\s+)?(?:Sở|Ủy ban|UBND|Văn phòng|Ban|Công an"
+    r"|Bộ|Thanh tra|Trung tâm|Phòng|Chủ tịch|Giám đốc|Thủ trưởng|cơ quan|đơn vị)\b|\bphối hợp (?:với|thực hiện)\b"
+)
+
+
+def judge_text(text: str) -> str:
+    """Lower case, NFC, runs of non-letters/digits as one space: how quotes are matched to passages."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[^\w]+|_+", " ", text).strip()
+
+
+class DocumentCoverage(BaseModel):
+    """One document's figures in the coverage report."""
+
+    doc_id: str
+    body_lines: int
+    kept_lines: int
+    long_lines: int
+    kept_long_lines: int
+    furniture_lines: int
+    facts: dict[str, str | None]
+    chunks: int
+    records: int
+    duty_sentences: int
+    missed_duties: list[str] = Field(default_factory=list)
+    lost_lines: list[str] = Field(default_factory=list)
+
+    @property
+    def kept_share(self) -> float:
+        """Share of the body's lines of 40+ characters found in a chunk."""
+        return self.kept_long_lines / self.long_lines if self.long_lines else 1.0
+
+
+class CoverageReport(BaseModel):
+    """Per-document figures and their totals."""
+
+    documents: list[DocumentCoverage]
+
+    def total(self, field: str) -> int:
+        """Sum of an integer field over the documents."""
+        return sum(getattr(d, field) for d in self.documents)
+
+    @property
+    def kept_share(self) -> float:
+        """Body lines of 40+ characters kept, over the whole corpus."""
+        long = self.total("long_lines")
+        return self.total("kept_long_lines") / long if long else 1.0
+
+    @property
+    def missed_share(self) -> float:
+        """Duty-like sentences without a responsibility record, over the whole corpus."""
+        duties = self.total("duty_sentences")
+        return sum(len(d.missed_duties) for d in self.documents) / duties if duties else 0.0
+
+
+def duty_sentences(text: str) -> list[str]:
+    """Sentences of a text that look like they assign a duty."""
+    return [s for line in text.splitlines() for s in split_sentences(line) if _DUTY.search(s)]
+
+
+def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
+    """The coverage figures of one loaded document (re-reads its file to see the raw lines)."""
+    doc = loaded.document
+    raw, _ = read_document_text(Path(doc.path))
+    furniture = {i for item in doc.furniture for i in item.source}
+    chunk_text = judge_text("\n".join(c.text for c in loaded.chunks))
+    body = kept = long = kept_long = dropped = 0
+    lost: list[str] = []
+    for line in clean_lines(raw):
+        text = judge_text(line.text)
+        if not text:
+            continue
+        if line.index in furniture:
+            dropped += 1
+            continue
+        found = text in chunk_text or all(judge_text(part) in chunk_text for part in split_sentences(line.text))
+        body += 1
+        kept += found
+        if len(line.text) >= LONG_LINE:
+            long += 1
+            kept_long += found
+            if not found:
+                lost.append(line.text)
+    evidence = [judge_text(r.evidence or r.task) for r in loaded.tasks]
+    duties = [s for c in loaded.chunks for s in duty_sentences(c.text)]
+    duties = list(dict.fromkeys(duties))
+    missed = [s for s in duties if not any(e and (e in judge_text(s) or judge_text(s) in e) for e in evidence)]
+    facts = doc.facts
+    return DocumentCoverage(
+        doc_id=doc.id,
+        body_lines=body,
+        kept_lines=kept,
+        long_lines=long,
+        kept_long_lines=kept_long,
+        furniture_lines=dropped,
+        facts={
+            "so_hieu": facts.so_hieu,
+            "ngay_ban_hanh": facts.ngay_ban_hanh.isoformat() if facts.ngay_ban_hanh else None,
+            "loai": facts.loai,
+            "co_quan_ban_hanh": facts.co_quan_ban_hanh,
+            "cap_ban_hanh": facts.cap_ban_hanh,
+            "tinh": facts.tinh,
+        },
+        chunks=len(loaded.chunks),
+        records=len(loaded.tasks),
+        duty_sentences=len(duties),
+        missed_duties=missed,
+        lost_lines=lost,
+    )
+
+
+def coverage_report(corpus: Corpus) -> CoverageReport:
+    """Coverage of every loaded document."""
+    return CoverageReport(documents=[document_coverage(d) for d in corpus.documents])
