@@ -52,6 +52,22 @@ _HEADS = (
     "Thành ủy",
     "Huyện ủy",
     "Mặt trận",
+    "Cổng thông tin",
+    "Liên minh",
+    "Hiệp hội",
+    "Tạp chí",
+    "Quỹ",
+    "Nhà xuất bản",
+    "Thuế",
+    "Chính phủ",
+    "Thủ tướng",
+    "Quốc hội",
+    "Kiểm toán",
+    "Tập đoàn",
+    "Tổng công ty",
+    "Công ty",
+    "Liên hiệp",
+    "Hội đồng nhân dân",
     "Hội",
     "Liên đoàn",
     "Đoàn",
@@ -66,13 +82,6 @@ _HEADS = (
     "Thường trực",
     "Tổ",
     "Cơ quan",
-    "Các",
-    "các cơ quan",
-    "các đơn vị",
-    "các sở",
-    "các tổ chức",
-    "các địa phương",
-    "cơ quan",
     "Giám đốc",
     "Chánh",
     "Thủ trưởng",
@@ -81,7 +90,10 @@ _HEADS = (
     "Người đứng đầu",
     "Lãnh đạo",
 )
-_NOT_AGENCY = r"(?!\s+(?:hành|chức|phận|nghị|thi|tiêu chí|trưởng)\b)"
+_NOT_AGENCY = (
+    r"(?!\s+(?:hành|chức|phận|nghị|thi|tiêu chí|trưởng|cáo|chống|ngừa|tránh|đất|nhập|thảo|kết|hữu|dẫn|hợp|lý)\b)"
+    r"(?!,\s*chống\b)"
+)
 _HEAD = re.compile(
     r"^(?:" + "|".join(re.escape(h) for h in sorted(_HEADS, key=len, reverse=True)) + r")\b" + _NOT_AGENCY
 )
@@ -94,6 +106,52 @@ _QUALIFIER = re.compile(r"\s+(?:đối với\b.*|theo chức năng.*|trong phạ
 def starts_with_agency(text: str) -> bool:
     """True when the text begins with an agency name or an official's title."""
     return bool(_HEAD.match(text.strip()))
+
+
+# Words that start agency names but also ordinary phrases: 'Trường hợp', 'Tổ chức thực hiện', 'Các nội dung'.
+_NOT_ACTOR = re.compile(
+    r"^(?:Trường hợp|Trường học\b(?! \w)|Tổ chức (?:thực hiện|triển khai|tuyên truyền|kiểm tra|lấy|rà soát"
+    r"|đánh giá|xây dựng|hội nghị|tập huấn|các hoạt động)|Ban hành|Hội nghị|Cơ quan$|Đơn vị$|Các$"
+    r"|Các (?:nội dung|nhiệm vụ|giải pháp|chỉ tiêu|văn bản|quy định|trường hợp|hoạt động|thủ tục|dự án|chương trình"
+    r"|kế hoạch|vấn đề|mục tiêu|điều kiện|khoản|điểm)\b)",
+    re.IGNORECASE,
+)
+# Actors named by what they are rather than by name: posts, kinds of bodies, people with a role.
+_ACTOR_NOUNS = (
+    r"sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|doanh nghiệp|chủ rừng|xã|phường|huyện|bộ|hội|đoàn thể|trường"
+    r"|hợp tác xã|thành viên|chủ đầu tư|nhà đầu tư|cá nhân|hộ|chủ tịch|giám đốc|thủ trưởng|trưởng|bộ trưởng|cán bộ"
+    r"|công chức|viên chức|chuyên viên|người|cơ sở|câu lạc bộ|nhóm|chủ quản|chủ sở hữu|công ty|lực lượng|chính quyền"
+    r"|kiểm toán viên|nhà cung cấp|cấp ủy|tổ"
+)
+_GENERIC_ACTOR = re.compile(
+    rf"^(?:(?:các|những|mọi)\s+)?(?:{_ACTOR_NOUNS})\b|^(?:tổ chức, cá nhân|cơ quan thuế|cơ quan đăng ký"
+    r"|tổ chức (?:chính trị|xã hội|đoàn thể)|cơ quan thông tấn|cơ quan (?:chủ trì|phối hợp))\b",
+    re.IGNORECASE,
+)
+_NOT_ACTOR_HEAD = re.compile(
+    r"^(?:(?:các|những)\s+)?(?:người dân tộc|nhóm (?:dự án|nhiệm vụ)|trường hợp|tổ chức (?:thực hiện|triển khai))\b"
+    r"|^tổ chức\b(?!,?\s*cá nhân| chính trị| xã hội| đoàn thể| chủ trì| quản lý| tín dụng| đại diện| hành nghề"
+    r"| kiểm định| sự nghiệp| khoa học| kinh tế| tôn giáo| đảng| công đoàn| thanh niên)",
+    re.IGNORECASE,
+)
+
+
+def starts_with_actor(text: str) -> bool:
+    """True when the text begins with an agency, a post or a generic actor ('các sở, ban, ngành …')."""
+    text = text.strip()
+    return starts_with_agency(text) or bool(_GENERIC_ACTOR.match(text))
+
+
+def is_actor(wording: str) -> bool:
+    """True for an agency, an official's post or a generic actor ('các sở, ban, ngành'); False for 'Cơ quan', 'Các'."""
+    text = normalize_inline(wording).strip(" .;,:")
+    if len(text.split()) < 2 or _NOT_ACTOR.match(text) or text.lower() in ("tổ chức", "cá nhân"):
+        return False
+    if _NOT_ACTOR_HEAD.match(text):
+        return False
+    if text.lower().startswith(("các ", "những ")):
+        return bool(_GENERIC_ACTOR.match(text))
+    return starts_with_agency(text) or bool(_GENERIC_ACTOR.match(text))
 
 
 def expand_abbreviations(text: str) -> str:
@@ -144,21 +202,33 @@ def _split_top_level(text: str, separators: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# Lower-case phrases that open an actor of their own in a list: '…, tổ chức chính trị - xã hội, …',
+# '… và các doanh nghiệp'.
+_GENERIC_START = (
+    r"(?:các\s+|những\s+)?(?:tổ chức chính trị|tổ chức xã hội|tổ chức\ue000 cá nhân|doanh nghiệp|nhà đầu tư"
+    r"|nhà cung cấp"
+    r"|cơ quan thông tấn|chủ rừng|chủ đầu tư)\b|các\s+(?:đơn vị|cơ quan|doanh nghiệp|tổ chức"
+    r"|địa phương|hội|đoàn thể)\b"
+)
+_STARTS_ACTOR = re.compile(rf"^(?:{_GENERIC_START})")
+_JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START})")
+
+
 def split_agencies(text: str) -> list[Agency]:
     """'Các sở, ban, ngành; UBND cấp huyện, UBND cấp xã.' → three agencies, wording kept."""
     text = normalize_inline(text).strip().rstrip(".;,")
+    text = re.sub(r"(tổ chức),(\s*cá nhân)", "\\1\ue000\\2", text)  # 'tổ chức, cá nhân' names one actor
     out: list[Agency] = []
-    joiner = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + ")")  # "X và Sở Y" holds two agencies
     for piece in _split_top_level(text, ";"):
         pieces: list[str] = []
         for part in _split_top_level(piece, ","):
-            if pieces and not starts_with_agency(part):
+            if pieces and not starts_with_agency(part) and not _STARTS_ACTOR.match(part):
                 pieces[-1] = f"{pieces[-1]}, {part}"
             else:
                 pieces.append(part)
         for item in pieces:
-            for sub in joiner.split(item):
-                sub = sub.strip(" .;,")
+            for sub in _JOINER.split(item):
+                sub = sub.replace("\ue000", ",").strip(" .;,")
                 if sub and not re.fullmatch(r"\(.*\)", sub):
                     name = canonical_agency(sub)
                     out.append(Agency(name=name, wording=sub, generic=is_generic(name)))

@@ -16,9 +16,17 @@ from pydantic import BaseModel, Field
 from corpus.chunks import split_sentences
 from corpus.layout import clean_lines
 from corpus.loader import Corpus, LoadedDocument
+from corpus.models import Chunk
 from corpus.readers import read_document_text
 
 LONG_LINE = 40
+_LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+|^[-+–•*]\s+|^\(\d+\)\s+")
+_HEADING = re.compile(r":$|(?:có|chịu) trách nhiệm$|\bsau:?$")
+_NO_DUTY = re.compile(
+    r"^(?:[-+•]\s*)?(?:Căn cứ|Nếu|Trường hợp)\b|^[(\[]\d+[)\]]|…|\.{4,}|\bdám chịu trách nhiệm"
+    r"|\bcó trách nhiệm với\b|^Điều \d+\."
+    r"|\((?:Ký|ký)\b|\b(?:chúng tôi|tôi)\b|^(?:[a-zđ\d]+[.)]\s+)?(?:Chủ trì,\s*)?phối hợp với [^.;]*$"
+)
 _DUTY = re.compile(
     r"\bchủ trì\b|\b(?:chịu|có) trách nhiệm\b|\b[Gg]iao\s+(?:cho\s+)?(?:các\s+)?(?:Sở|Ủy ban|UBND|Văn phòng|Ban|Công an"
     r"|Bộ|Thanh tra|Trung tâm|Phòng|Chủ tịch|Giám đốc|Thủ trưởng|cơ quan|đơn vị)\b|\bphối hợp (?:với|thực hiện)\b"
@@ -76,8 +84,26 @@ class CoverageReport(BaseModel):
 
 
 def duty_sentences(text: str) -> list[str]:
-    """Sentences of a text that look like they assign a duty."""
-    return [s for line in text.splitlines() for s in split_sentences(line) if _DUTY.search(s)]
+    """Sentences of a text that look like they assign a duty.
+
+    Legal bases ('Căn cứ …'), list headings ending in ':' and form templates with dotted
+    blanks state no duty of their own.
+    """
+    out = []
+    for line in text.splitlines():
+        for s in split_sentences(line):
+            bare = _LABEL.sub("", s.strip(), count=1)
+            if _DUTY.search(s) and not _NO_DUTY.search(bare) and not _HEADING.search(s.rstrip()):
+                out.append(s)
+    return out
+
+
+def _data_lines(chunk: Chunk) -> str:
+    """A chunk's text without the table header and group lines it repeats."""
+    if not chunk.row_labels:
+        return chunk.text
+    lines = chunk.text.splitlines()
+    return "\n".join(line for line, label in zip(lines, chunk.row_labels, strict=False) if label)
 
 
 def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
@@ -104,7 +130,7 @@ def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
             if not found:
                 lost.append(line.text)
     evidence = [judge_text(r.evidence or r.task) for r in loaded.tasks]
-    duties = [s for c in loaded.chunks for s in duty_sentences(c.text)]
+    duties = [s for c in loaded.chunks if "Phần mở đầu" not in c.path for s in duty_sentences(_data_lines(c))]
     duties = list(dict.fromkeys(duties))
     missed = [s for s in duties if not any(e and (e in judge_text(s) or judge_text(s) in e) for e in evidence)]
     facts = doc.facts

@@ -97,7 +97,7 @@ def _mark_emphasis(text: str) -> str:
 def clean_lines(text: str) -> list[_Line]:
     """Raw lines, character-normalised and without Markdown marks; decoration lines become blank."""
     out: list[_Line] = []
-    for index, raw in enumerate(_mark_emphasis(normalize_chars(text)).split("\n")):
+    for index, raw in enumerate(_mark_emphasis(normalize_chars(text, tones=False)).split("\n")):
         join = raw.rstrip().endswith(JOIN)
         line = strip_emphasis(raw.replace(JOIN, ""))
         line = FOOTER_AFTER_END.sub(r"\1", re.sub(r"[^\S\x1e]+", " ", line).strip())

@@ -89,10 +89,14 @@ def _tone_word(word: str) -> str:
     return text_normalize(word)
 
 
-def normalize_chars(text: str) -> str:
-    """NFC, one tone-mark placement (hoà → hòa), plain spaces, no invisible characters."""
+def normalize_chars(text: str, tones: bool = True) -> str:
+    """NFC, plain spaces, no invisible characters; with ``tones``, one tone-mark placement (hoà → hòa).
+
+    Document text keeps its own tone placement (``tones=False``) so that quotes stay exact;
+    search analysis unifies it on both sides.
+    """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES).translate(_LOOKALIKES)
-    return _WORD.sub(lambda m: _tone_word(m.group(0)), text)
+    return _WORD.sub(lambda m: _tone_word(m.group(0)), text) if tones else text
 
 
 def _strip_emphasis(line: str) -> str:

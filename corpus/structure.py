@@ -83,11 +83,17 @@ def _para(block: Block, **fields: object) -> Node:
 
 
 # --------------------------------------------------------------------------- tables
-def _table_node(rows: list[Block], number: int) -> Node:
-    """A table and its rows: the header row names the columns, short rows head groups of rows."""
+def _table_node(rows: list[Block], number: int, previous: list[str] | None = None) -> Node:
+    """A table and its rows: the header row names the columns, short rows head groups of rows.
+
+    A table without a header that is as wide as the previous one continues it (a table cut by
+    a page break in the source), so it takes that header.
+    """
     header = next((r for r in rows if r.header), None)
-    cells = header.cells if header and header.cells else []
     width = max(len(r.cells or []) for r in rows)
+    cells = header.cells if header and header.cells else []
+    if not cells and previous and len(previous) == width:
+        cells = list(previous)
     table = Node(
         kind=NodeKind.TABLE, unit="Bảng", label=str(number), cells=cells, title=" | ".join(c for c in cells if c)
     )
@@ -159,12 +165,18 @@ def _split_article_heading(rest: str) -> tuple[str, str]:
 
 
 class _Tables:
+    """Numbers a document's tables and remembers the last header, for tables continued without one."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.header: list[str] | None = None
 
     def node(self, rows: list[Block]) -> Node:
         self.count += 1
-        return _table_node(rows, self.count)
+        table = _table_node(rows, self.count, self.header)
+        if table.cells:
+            self.header = table.cells
+        return table
 
 
 def parse_regulation(items: list[Block | list[Block]], tables: _Tables) -> list[Node]:

@@ -1,40 +1,239 @@
-"""Task records: who leads, who helps, who appraises, what is produced and by when.
+"""Responsibility records: who does what, in which role, with whom and by when.
 
-They come from plan tasks with labelled fields, from tasks grouped under the agency
-responsible (directives), from articles titled 'Trách nhiệm của …', and from sentences
-that open with an agency and its duty ('Sở Tài chính có trách nhiệm hướng dẫn …').
+Real documents assign work in many shapes, and each has a rule here:
+- labelled fields ('Cơ quan chủ trì: …', 'Đơn vị thực hiện: …'), in any order;
+- plan tables with Nhiệm vụ / Chủ trì / Phối hợp / Thời gian columns;
+- prose: 'Giao Sở X chủ trì …', 'Sở X có trách nhiệm …', 'Sở X chủ trì, phối hợp với Y …';
+- an agency heading over its duties ('2. Sở Tài chính: a) … b) …', 'Điều 12. Trách nhiệm của Sở …');
+- the duty list of the body a document is about ('Nhiệm vụ, quyền hạn' of a Trung tâm);
+- the closing 'Chánh Văn phòng …, Giám đốc các sở … chịu trách nhiệm thi hành Quyết định này'.
+Every record keeps the exact text it was read from (``evidence``), so that a sentence that
+looks like a duty but produced no record can be found by the coverage report.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from corpus.agencies import split_agencies, starts_with_agency
-from corpus.deadlines import parse_period
+from corpus.agencies import is_actor, split_agencies, starts_with_actor
+from corpus.deadlines import deadline_phrase, parse_period
 from corpus.models import Agency, Chunk, Document, Node, NodeKind, SubTask, TaskRecord
+from corpus.tables import column_roles
 
-_LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+|^[-+–•*]\s+")
+CHU_TRI = "chu_tri"
+PHOI_HOP = "phoi_hop"
+THAM_DINH = "tham_dinh"
+THEO_DOI = "theo_doi"
+THUC_HIEN = "thuc_hien"
+THI_HANH = "thi_hanh"
+ROLES = (CHU_TRI, PHOI_HOP, THAM_DINH, THEO_DOI, THUC_HIEN, THI_HANH)
+
+_LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+|^[-+–•*]\s+|^\(\d+\)\s+")
+# Predicates, strongest first: the subject of 'có trách nhiệm' is the actor even when a weaker verb comes earlier.
+_RESPONSIBLE = re.compile(r"\b(?:có|chịu) trách nhiệm\b")
+_LEADS = re.compile(r"\b(?:chủ trì|là cơ quan (?:chủ trì|đầu mối|thường trực)|là (?:đơn vị )?đầu mối|làm đầu mối)\b")
+_WEAK_VERBS = (
+    r"phối hợp|tham mưu|hướng dẫn|thực hiện|triển khai|tổ chức|xây dựng|theo dõi|đôn đốc|kiểm tra|rà soát|thẩm định"
+    r"|tiếp nhận|chỉ đạo|bảo đảm|đảm bảo|cung cấp|quản lý|giám sát|tổng hợp|báo cáo|lập|ban hành|nghiên cứu|đề xuất"
+    r"|khẩn trương|tăng cường|chủ động|thường xuyên|định kỳ|tiếp tục|giúp|căn cứ|cập nhật|công bố|công khai|ứng dụng"
+    r"|bố trí|hỗ trợ|duy trì|kịp thời|đẩy mạnh|nâng cao|phát hiện|xử lý|thanh tra|tuyên truyền|vận động|tiến hành"
+    r"|nghiêm túc|rà soát|trình|đánh giá|giải quyết|phổ biến|quán triệt|tập trung|sử dụng|thống kê|hoàn thành|thành lập"
+    r"|gửi|chuẩn bị|phê duyệt|quyết định|thông báo|ký|lấy ý kiến|tiếp thu|trả lời|điều hành|phân công|tạo điều kiện"
+    r"|ưu tiên|bổ sung|hoàn thiện|áp dụng|thẩm tra|xác nhận|lựa chọn|tổ chức thực hiện|thu thập|chia sẻ|kết nối"
+    r"|vận hành"
+)
+_WEAK = re.compile(rf"(?<!\w)(?:{_WEAK_VERBS})(?!\w)")
+_DUTY_IN_NAME = re.compile(
+    r"(?<!\w)(?:chủ trì|phối hợp|tham mưu|có trách nhiệm|chịu trách nhiệm|tiến hành|rà soát|thực hiện|triển khai"
+    r"|chỉ đạo|hướng dẫn|xây dựng|ban hành|kiểm tra|theo dõi|đôn đốc|báo cáo|tổng hợp|bố trí|cân đối)(?!\w)"
+)
+# Noun phrases inside actor names that contain a verb: 'cơ quan quản lý nhà nước', 'các tổ chức, cá nhân'.
+_NAME_COMPOUNDS = re.compile(
+    r"quản lý nhà nước|(?:cơ quan|đơn vị|ngành|sở|phòng|bộ phận) quản lý|(?:^|các |những |, |và )tổ chức"
+    r"|(?:[Cc]ơ quan|đơn vị) (?:chủ trì|phối hợp)"
+    r"|được (?:giao|phân công)(?: chủ trì)?(?: thực hiện)?(?: nhiệm vụ)?(?: theo (?:Kế hoạch|Chỉ thị|Quyết định) này)?"
+    r"|(?:có )?liên quan|theo (?:chức năng|thẩm quyền|lĩnh vực)(?:,? nhiệm vụ)?(?:,? quyền hạn)?(?: được giao)?"
+    r"|thực hiện nhiệm vụ"
+)
+_ADVERBIAL = re.compile(r",\s*(?:trên cơ sở|căn cứ|theo|trong phạm vi|với vai trò|khi|sau khi)\b")
+_NARRATIVE = re.compile(
+    r"^(?:Thời gian qua|Trong (?:những|các) năm qua|Những năm qua|Nhằm|Để |Qua |Năm \d{4}|Thực hiện)"
+)
+_ADVERBS = re.compile(r"\s+(?:hoàn toàn|trực tiếp|phải|cũng|đều|cùng|chính)\s*$")
+_LEADING_CLAUSE = re.compile(
+    r"^(?:Trong|Chậm nhất|Sau khi|Trước khi|Khi|Căn cứ|Đối với|Định kỳ|Hằng|Hàng|Trường hợp)\b"
+)
+
+
+def _verb_free(phrase: str) -> bool:
+    """True when a phrase holds no predicate, so it can be a subject: 'Sở Y tế', not 'Sở Y tế kịp thời phát hiện'."""
+    return not _WEAK.search(_NAME_COMPOUNDS.sub(" ", phrase)) and not re.search(r"(?<!\w)(?:đã|đang|sẽ)(?!\w)", phrase)
+
+
+_GIVEN_WORD = re.compile(r"(?<!\w)[Gg]iao\s+(?:cho\s+)?")
+_NOT_GIVING = {"bàn", "được", "đã", "chuyển", "phân", "trao", "nhận", "sẽ", "đang", "tự", "và", "đất", "dự"}
+
+
+def _given(sentence: str) -> list[re.Match[str]]:
+    """Each 'giao X …' that assigns work: not 'bàn giao', 'được giao', 'chuyển giao'."""
+    out = []
+    for m in _GIVEN_WORD.finditer(sentence):
+        before = sentence[: m.start()].split()
+        if before and before[-1].lower().strip(",;:") in _NOT_GIVING:
+            continue
+        out.append(m)
+    return out
+
+
+def _delegation(sentence: str) -> re.Match[str] | None:
+    """'Yêu cầu X …' or 'UBND tỉnh đề nghị X …': the request opens the sentence or follows an actor."""
+    for m in _DELEGATE.finditer(sentence):
+        giver = sentence[: m.start()].strip(" ,")
+        if not giver or actors(giver):
+            return m
+    return None
+
+
+def subject_and_predicate(sentence: str) -> tuple[list[Agency], str] | None:
+    """The actors a sentence opens with and what it says they do.
+
+    Before 'có/chịu trách nhiệm' or 'chủ trì' the subject is everything before the verb (a
+    description such as 'Đơn vị quản lý, vận hành hệ thống …' included), or what follows a
+    leading clause ('Trong thời hạn 05 ngày …, Sở X có trách nhiệm …'). Before a weaker verb
+    the actor must open the sentence and carry no verb at all.
+    """
+    if _NARRATIVE.match(sentence):
+        return None
+    for pattern in (_RESPONSIBLE, _LEADS, _WEAK):
+        weak = pattern is _WEAK
+        for m in pattern.finditer(sentence):
+            if m.group(0) == "tổ chức" and re.search(r"(?:,|các|những|và)\s*$", sentence[: m.start()]):
+                continue  # 'các sở, tổ chức chính trị - xã hội': a noun, not the predicate
+            for subject in _subjects(sentence[: m.start()], weak):
+                if weak and (len(subject.split()) > 20 or not _verb_free(subject)):
+                    continue
+                if len(subject.split()) > 60 or re.search(r"(?<!\w)(?:đã|đang|sẽ|không|khi|nếu)(?!\w)", subject):
+                    continue
+                if found := actors(subject):
+                    return found, sentence[m.start() :].strip()
+    return None
+
+
+def _subjects(prefix: str, weak: bool) -> list[str]:
+    """Candidate subjects before a predicate: the whole prefix, then (for strong predicates) each clause end."""
+    prefix = _ADVERBS.sub("", prefix)
+    whole = _ADVERBIAL.split(prefix)[0].strip(" ,-")
+    if weak:
+        return [whole]
+    out = [whole]
+    for m in re.finditer(r",\s+|\bthì\s+|\s[-–:]\s", prefix):
+        out.append(prefix[m.end() :].strip(" ,"))
+    return [s for s in out if s]
+
+
+_ENFORCE = re.compile(
+    r"^(?:[^.;]{0,80}?\b(?:yêu cầu|Yêu cầu|đề nghị|Đề nghị)\s+)?(?P<agency>.{10,600}?)\s+"
+    r"(?:chịu trách nhiệm|có trách nhiệm)?\s*"
+    r"(?:nghiêm túc\s+)?(?:tổ chức\s+)?"
+    r"(?:(?<!hiệu lực )thi hành|căn cứ (?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch)[^.]{0,40}thi hành"
+    r"|(?:tổ chức )?triển khai,?\s*(?:thực hiện)?|(?<=trách nhiệm )(?:tổ chức )?thực hiện|thực hiện nghiêm túc)\b"
+    r"(?:.*(?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Thông tư|Quy chế|Quy định) (?:này|số)|\s*\.?/?\.?\s*$)",
+)
+_PARTNERS = re.compile(
+    r"\bphối hợp(?: chặt chẽ)?(?: với)?\s+(?P<partners>.+?)"
+    r"(?=\s+(?:để|trong|thực hiện|triển khai|tổ chức|xây dựng|tham mưu"
+    r"|hướng dẫn|rà soát|kiểm tra|theo dõi|đánh giá|giải quyết|xử lý|báo cáo|tổng hợp|lập|nghiên cứu|đề xuất|cung cấp"
+    r"|quản lý|tuyên truyền|thẩm định|bảo đảm|đảm bảo|trình|ban hành|tiến hành|tiếp nhận|thanh tra|chỉ đạo|tăng cường"
+    r"|hoàn thiện|rà soát|tiếp tục|khẩn trương|về|tại|theo)\b|[;.]|$)"
+)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
+_ROLE_SUBHEADING = re.compile(
+    r"^(?:chủ trì,?\s*)?(?:phối hợp|chủ động phối hợp)(?: chặt chẽ)? với\s+(?P<partners>.+?)\s*:?$", re.I
+)
+_ASKED = re.compile(r"^(?:Đề nghị|Yêu cầu|Giao)\s+(?:cho\s+)?")
+_HEADING_TAIL = re.compile(
+    r"\s+(?:có trách nhiệm|chịu trách nhiệm|thực hiện|triển khai thực hiện)(?: các nội dung sau| như sau)?\s*:?\s*$"
+)
+_DELEGATE = re.compile(r"(?:^|\s)(?:[Yy]êu cầu|[Đđ]ề nghị)\s+")
+_DIRECTS = re.compile(
+    r"\b(?:chỉ đạo|yêu cầu|đề nghị|hướng dẫn)\s+(?P<actors>.+?)(?:\s+(?:thực hiện|triển khai|có trách nhiệm)[^:]*)?:$"
+)
+_BOILERPLATE = re.compile(r"^(?:Trên đây|Trong quá trình (?:triển khai|thực hiện)[^,]*, nếu|Nếu\b|Trường hợp\b)")
+_NOT_A_DUTY = re.compile(r"^(?:Trường hợp|Khi |Trên đây|Ngoài (?:các|những)|Nếu |Trong quá trình|Quá trình)")
 _DUTY_TITLE = re.compile(
-    r"^(?:Trách nhiệm|Nhiệm vụ|Nhiệm vụ, quyền hạn|Trách nhiệm thực hiện) của\s+(.+)$", re.IGNORECASE
+    r"^(?:Trách nhiệm(?: thực hiện)?|Nhiệm vụ(?:, quyền hạn)?(?: và quyền hạn)?|Chức năng, nhiệm vụ|Phân công)\s+"
+    r"(?:của|đối với|cho)\s+(?P<agency>.+?)\s*:?$"
+    r"|^(?:Các\s+)?(?:Nội dung|Nhiệm vụ|Việc)\s+(?P<agency2>.+?)\s+(?:có trách nhiệm|chịu trách nhiệm|chủ trì|thực hiện"
+    r"|phối hợp)\b.{0,40}$",
+    re.IGNORECASE,
 )
-_DUTY_VERB = (
-    r"có trách nhiệm|chịu trách nhiệm|chủ trì|làm đầu mối|là cơ quan đầu mối|giúp|tham mưu|hướng dẫn"
-    r"|tổ chức|xây dựng|lập|phối hợp(?: với)?|theo dõi"
+_TITLED = (NodeKind.ARTICLE, NodeKind.CHAPTER, NodeKind.SECTION, NodeKind.PART)
+_SECTIONS = (*_TITLED, NodeKind.PLAN_SECTION, NodeKind.PLAN_AREA, NodeKind.PLAN_SUBAREA)
+_FOR_AGENCY = re.compile(r"^(?:Đối với|Về phía)\s+(?P<agency>.+?)\s*:\s*(?P<rest>.*)$")
+_AGENCY_COLON = re.compile(r"^(?P<agency>[^:]{3,200}?)\s*:\s*(?P<rest>.*)$")
+_SUBJECT_DUTIES = re.compile(
+    r"^(?:Nhiệm vụ(?:,| và) quyền hạn|Chức năng(?:,| và) nhiệm vụ|Nhiệm vụ cụ thể|Nhiệm vụ)\s*:?$", re.I
 )
-_DUTY_SENTENCE = re.compile(
-    rf"^(?P<agency>[^;:]{{3,90}}?)(?:,\s*với vai trò[^,]*,)?\s+(?P<verb>{_DUTY_VERB})\b\s*(?P<rest>.*)$"
+_ABOUT = re.compile(
+    r"(?:chức năng|nhiệm vụ|quyền hạn|cơ cấu tổ chức|tổ chức và hoạt động|quy chế hoạt động)[^.]{0,80}?\bcủa\s+"
+    r"(?P<agency>(?:Trung tâm|Ban|Văn phòng|Sở|Chi cục|Đài|Ban Quản lý|Hội đồng|Tổ|Phòng|Cục|Quỹ)\b[^;.]{3,120})",
+    re.IGNORECASE,
 )
-_PARTNER_THEN_VERB = re.compile(
-    r"^(?P<partner>.+?)\s+(?:lập|xây dựng|tổ chức|thực hiện|triển khai|hướng dẫn|theo dõi|kiểm tra|đánh giá"
-    r"|tham mưu|trong|để|về|tại)\b"
+_NO_DUTY_SECTION = re.compile(
+    r"(?i)^(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ|phạm vi|đối tượng|giải thích|nguyên tắc|kết quả|tình hình"
+    r"|đánh giá|thực trạng|sự cần thiết)"
 )
-_PARTNER_LIST = re.compile(r"phối hợp với\s+(?P<lead>.+?)\s+(?:thực hiện|trong)\b.*\bgồm\s*:?\s*$", re.IGNORECASE)
+_ROLE_BY_VERB = [
+    (THI_HANH, re.compile(r"\bthi hành\b")),
+    (THAM_DINH, re.compile(r"^(?:thẩm định|chịu trách nhiệm về (?:những )?nội dung thẩm định)")),
+    (PHOI_HOP, re.compile(r"^(?:chủ động\s+)?phối hợp\b")),
+    (THEO_DOI, re.compile(r"^(?:chủ trì\s+)?(?:theo dõi|đôn đốc|giám sát|kiểm tra việc thực hiện)")),
+    (CHU_TRI, re.compile(r"\bchủ trì\b|\bđầu mối\b")),
+]
 _YEAR = re.compile(r"năm\s+(\d{4})")
+# 'Sở Khoa học và Công nghệ Sở Công Thương': two agencies a table cell ran together.
+_GLUED_AGENCIES = re.compile(r"((?:^|[;,]\s*)Sở\s+[^;,]+?)\s+(?=Sở\s+[A-ZĐ])")
 
 
 def strip_label(text: str) -> str:
     """'c) Xây dựng …' → 'Xây dựng …'."""
     return _LABEL.sub("", text.strip(), count=1)
+
+
+def role_of(duty: str, default: str = CHU_TRI) -> str:
+    """The role a duty's wording gives its actor: 'Phối hợp với …' → phối hợp, '… thi hành …' → thi hành."""
+    low = strip_label(duty).lower()
+    return next((role for role, pattern in _ROLE_BY_VERB if pattern.search(low)), default)
+
+
+def actors(text: str) -> list[Agency]:
+    """The actors a phrase names; empty unless every one is an agency, a post or a generic actor.
+
+    A name may describe its actor ('các cơ quan được giao chủ trì', 'hộ gia đình khai thác nước')
+    but never carries a duty of its own ('Sở A tiến hành rà soát …' is a sentence, not a name).
+    """
+    text = _GLUED_AGENCIES.sub(r"\1; ", text.strip(" ,;:"))
+    found = split_agencies(text)
+    valid = all(is_actor(a.wording) and not _DUTY_IN_NAME.search(_NAME_COMPOUNDS.sub(" ", a.wording)) for a in found)
+    return found if found and valid else []
+
+
+def _partners(text: str) -> list[Agency]:
+    m = _PARTNERS.search(text)
+    if not m:
+        return []
+    return [a for a in split_agencies(m["partners"]) if is_actor(a.wording)]
+
+
+def _default_year(doc: Document) -> int | None:
+    if doc.facts.trich_yeu and (m := _YEAR.search(doc.facts.trich_yeu)):
+        return int(m.group(1))
+    return doc.facts.ngay_ban_hanh.year if doc.facts.ngay_ban_hanh else None
+
+
+def _first_line(node: Node) -> str:
+    return node.text.splitlines()[0] if node.text else ""
 
 
 def _field_value(node: Node) -> str:
@@ -44,28 +243,52 @@ def _field_value(node: Node) -> str:
 
 
 def _fields(node: Node) -> dict[str, Node]:
-    """Fields a node owns directly, with 'Cơ quan thực hiện:' opened to the lead/partner lines inside it."""
     found: dict[str, Node] = {}
     for child in node.children:
-        if child.kind != NodeKind.FIELD:
-            continue
-        found.setdefault(child.role, child)
+        if child.kind == NodeKind.FIELD:
+            found.setdefault(child.role, child)
     return found
 
 
-def _default_year(doc: Document) -> int | None:
-    if doc.facts.trich_yeu and (m := _YEAR.search(doc.facts.trich_yeu)):
-        return int(m.group(1))
-    return doc.facts.ngay_ban_hanh.year if doc.facts.ngay_ban_hanh else None
+def agency_heading(text: str) -> tuple[list[Agency], str] | None:
+    """A heading that names who the duties below it belong to, and any duty on the same line.
+
+    '2. Sở Tài chính', '1. Ủy ban nhân dân các xã, phường:', 'Trách nhiệm của Sở Nội vụ',
+    'Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban quản lý …):', 'Sở Y tế: Chủ trì, phối hợp …'.
+    """
+    text = _ASKED.sub("", strip_label(text).strip())
+    text = _HEADING_TAIL.sub(lambda m: ":" if m.group(0).rstrip().endswith(":") else "", text).strip()
+    if not text or len(text) > 300:
+        return None
+    if m := _DUTY_TITLE.match(text):
+        found = actors(m["agency"] or m["agency2"])
+        return (found, "") if found else None
+    if m := _FOR_AGENCY.match(text):
+        found = actors(m["agency"])
+        return (found, m["rest"]) if found else None
+    head, rest = text, ""
+    if m := _AGENCY_COLON.match(text):
+        head, rest = m["agency"], m["rest"]
+    elif text.endswith((".", ";")) or len(text) > 160:
+        return None
+    if not starts_with_actor(head) or _DUTY_IN_NAME.search(_NAME_COMPOUNDS.sub(" ", head)):
+        return None
+    inner = re.search(r"\(([^()]{5,200})\)\s*$", head)
+    if inner and (listed := actors(inner.group(1))) and len(listed) > 1:
+        return listed, rest
+    found = actors(re.sub(r"\s*\([^()]*\)\s*$", "", head))
+    if not found or len(head.split()) > 30:
+        return None
+    return found, rest
 
 
-def _agency_heading(node: Node) -> list[Agency]:
-    """'2. Sở Khoa học và Công nghệ' heads the tasks below it in a directive."""
-    text = strip_label(node.text.splitlines()[0]) if node.text else ""
-    if not text or len(text) > 140 or text.endswith((".", ":")) or not starts_with_agency(text):
-        return []
-    agencies = split_agencies(text)
-    return agencies if agencies and all(starts_with_agency(a.wording) for a in agencies) else []
+@dataclass
+class _Scope:
+    """What the duties below a heading inherit."""
+
+    agencies: list[Agency] = field(default_factory=list)
+    partners: list[Agency] = field(default_factory=list)
+    skip: bool = False
 
 
 class _Extractor:
@@ -74,27 +297,49 @@ class _Extractor:
         self.by_node = by_node
         self.year = _default_year(doc)
         self.records: list[TaskRecord] = []
+        self.subject = self._document_subject()
 
-    def record(self, node: Node, task: str, **fields: object) -> TaskRecord | None:
+    def _document_subject(self) -> list[Agency]:
+        """The body a document is about ('… chức năng, nhiệm vụ … của Trung tâm Phục vụ hành chính công')."""
+        title = self.doc.facts.trich_yeu or ""
+        m = _ABOUT.search(title)
+        return actors(m["agency"]) if m else []
+
+    def record(self, node: Node, task: str, lead: list[Agency], role: str, evidence: str, **fields: object) -> None:
         chunk = self.by_node.get(id(node))
-        if chunk is None or not fields.get("lead"):
-            return None
+        if chunk is None or not lead:
+            return
+        task = task.strip().rstrip(":;").strip()
+        if not task:
+            return
+        if any(r.chunk_id == chunk.id and r.evidence == evidence and r.lead == lead for r in self.records):
+            return
         n = sum(1 for r in self.records if r.chunk_id == chunk.id)
-        rec = TaskRecord(
-            id=f"{chunk.id}#{n + 1}",
-            doc_id=self.doc.id,
-            chunk_id=chunk.id,
-            citation=chunk.citation,
-            path=chunk.path,
-            tinh=self.doc.facts.tinh,
-            task=task,
-            **fields,  # type: ignore[arg-type]
+        deadline = fields.pop("deadline", None) or deadline_phrase(evidence)
+        self.records.append(
+            TaskRecord(
+                id=f"{chunk.id}#{n + 1}",
+                doc_id=self.doc.id,
+                chunk_id=chunk.id,
+                citation=chunk.citation,
+                path=chunk.path,
+                tinh=self.doc.facts.tinh,
+                task=task,
+                lead=lead,
+                role=role,
+                evidence=evidence,
+                deadline=deadline,  # type: ignore[arg-type]
+                period=parse_period(deadline, self.year) if isinstance(deadline, str) else None,  # type: ignore[arg-type]
+                **fields,  # type: ignore[arg-type]
+            )
         )
-        self.records.append(rec)
-        return rec
 
-    def plan_task(self, node: Node, heading_agencies: list[Agency]) -> TaskRecord | None:
+    # ------------------------------------------------------------------ shapes
+    def fields_task(self, node: Node, scope: _Scope) -> bool:
+        """A task with labelled fields: lead, partners, appraiser, product, deadline (any order)."""
         fields = _fields(node)
+        if not fields.keys() & {"lead", "partners", "executors", "deadline", "product", "appraiser"}:
+            return False
         subs: list[SubTask] = []
         for child in node.children:
             if child.kind == NodeKind.SUBTASK:
@@ -106,86 +351,182 @@ class _Extractor:
                         partners=split_agencies(_field_value(cf["partners"])) if "partners" in cf else [],
                     )
                 )
-        if "executors" in fields:
-            for inner in node.children:
-                if inner.kind == NodeKind.FIELD and inner.role in ("lead", "partners"):
-                    fields.setdefault(inner.role, inner)
-        lead_text = _field_value(fields["lead"]) if "lead" in fields else None
-        lead = split_agencies(lead_text) if lead_text else []
+        lead_field = fields.get("lead") or fields.get("executors")
+        lead_text = _field_value(lead_field) if lead_field else None
+        lead = actors(lead_text) if lead_text else []
+        if lead_text and not lead and not subs:
+            # 'Cơ quan thực hiện: Sở A tiến hành …; các sở, ngành … rà soát …': one record per clause.
+            clauses = [c for c in re.split(r";\s+|(?<=[.])\s+", lead_text) if c.strip()]
+            if any([self.prose(lead_field, clause) for clause in clauses]):  # type: ignore[arg-type]
+                return True
+            lead = split_agencies(lead_text)
         for sub in subs:
             lead.extend(a for a in sub.lead if a.name not in {x.name for x in lead})
-        if not lead and heading_agencies:
-            lead = list(heading_agencies)
-        task = _field_value(fields["task"]) if "task" in fields else strip_label(node.text)
-        deadline = _field_value(fields["deadline"]) if "deadline" in fields else None
-        return self.record(
+        if not lead:
+            lead = list(scope.agencies)
+        task = _field_value(fields["task"]) if "task" in fields else strip_label(_first_line(node))
+        partners_text = _field_value(fields["partners"]) if "partners" in fields else None
+        appraiser_text = _field_value(fields["appraiser"]) if "appraiser" in fields else None
+        role = CHU_TRI if "lead" in fields else THUC_HIEN
+        self.record(
             node,
-            task=task.rstrip(":") or strip_label(node.text),
+            task=task or strip_label(_first_line(node)),
             lead=lead,
+            role=role,
+            evidence=node.full_text() or task,
             lead_text=lead_text,
-            partners=split_agencies(_field_value(fields["partners"])) if "partners" in fields else [],
-            partners_text=_field_value(fields["partners"]) if "partners" in fields else None,
-            appraiser=split_agencies(_field_value(fields["appraiser"])) if "appraiser" in fields else [],
-            appraiser_text=_field_value(fields["appraiser"]) if "appraiser" in fields else None,
+            partners=split_agencies(partners_text) if partners_text else list(scope.partners),
+            partners_text=partners_text,
+            appraiser=split_agencies(appraiser_text) if appraiser_text else [],
+            appraiser_text=appraiser_text,
             product=_field_value(fields["product"]) if "product" in fields else None,
-            deadline=deadline,
-            period=parse_period(deadline, self.year),
+            deadline=_field_value(fields["deadline"]) if "deadline" in fields else None,
             sub_parts=subs,
         )
+        return True
 
-    def duty_sentence(self, node: Node, text: str) -> TaskRecord | None:
-        m = _DUTY_SENTENCE.match(text)
-        if not m or not starts_with_agency(m["agency"]) or m["rest"].startswith("thi hành"):
-            return None
-        agencies = [a for a in split_agencies(m["agency"]) if not a.generic]
-        if not agencies or len(m["agency"].split()) > 14:
-            return None
-        partners: list[Agency] = []
-        if m["verb"].startswith("phối hợp") and (pm := _PARTNER_THEN_VERB.match(m["rest"])):
-            partners = [a for a in split_agencies(pm["partner"]) if starts_with_agency(a.wording)]
-        return self.record(node, task=strip_label(text), lead=agencies, lead_text=m["agency"], partners=partners)
+    def prose(self, node: Node, text: str) -> bool:
+        """Sentences that name their actor: 'Giao Sở X chủ trì …', 'Sở X có trách nhiệm …', '… thi hành …'."""
+        found = False
+        for sentence in _SENTENCES.split(strip_label(text)):
+            found = self._sentence(node, sentence, text) or found
+        return found
 
-    def walk(self, node: Node, heading_agencies: list[Agency], article: Node | None) -> None:
-        if node.kind == NodeKind.TASK:
-            done = (_fields(node) or heading_agencies) and self.plan_task(node, heading_agencies)
-            if not done and node.text:
-                self.duty_sentence(node, strip_label(node.text))
-        elif node.kind == NodeKind.ARTICLE:
-            article = node
-            if m := _DUTY_TITLE.match(node.title):
-                agencies = [a for a in split_agencies(m.group(1)) if not a.generic]
-                if agencies and all(starts_with_agency(a.wording) for a in agencies):
-                    self.record(node, task=node.title, lead=agencies, lead_text=m.group(1))
-            if node.text:
-                self.duty_sentence(node, node.text)
-        elif node.kind in (NodeKind.CLAUSE, NodeKind.PARAGRAPH, NodeKind.PLAN_AREA, NodeKind.POINT) and node.text:
-            rec = self.duty_sentence(node, strip_label(node.text.splitlines()[0]))
-            if rec is None and article is not None:
-                self.partner_list(node, article)
-        below = _agency_heading(node) if node.kind in (NodeKind.PLAN_AREA, NodeKind.PLAN_SUBAREA) else []
-        for child in node.children:
-            if node.kind != NodeKind.TASK:
-                self.walk(child, below or heading_agencies, article)
+    def _sentence(self, node: Node, sentence: str, evidence: str) -> bool:
+        if _BOILERPLATE.match(sentence):
+            return False
+        if (m := _ENFORCE.match(sentence)) and _verb_free(m["agency"]) and " là " not in m["agency"]:
+            lead = actors(m["agency"])
+            if lead:
+                self.record(node, sentence, lead, THI_HANH, evidence)
+                return True
+        for m in [*_given(sentence), *([d] if (d := _delegation(sentence)) else [])]:
+            given = subject_and_predicate(sentence[m.end() :])
+            if given:
+                lead, duty = given
+                self.record(node, duty, lead, role_of(duty), evidence, partners=_partners(duty))
+                return True
+        if (parsed := subject_and_predicate(sentence)) and not parsed[1].startswith("ban hành"):
+            lead, duty = parsed
+            self.record(node, sentence, lead, role_of(duty), evidence, partners=_partners(duty))
+            return True
+        return False
 
-    def partner_list(self, node: Node, article: Node) -> None:
-        """'Các cơ quan có trách nhiệm phối hợp với Sở Nội vụ … gồm:' followed by a list of points."""
-        m = _PARTNER_LIST.search(strip_label(node.text))
-        if not m:
+    def duty(self, node: Node, text: str, scope: _Scope) -> None:
+        """A duty listed under an agency heading: the heading's agency does it, unless the line names another."""
+        duty = strip_label(text)
+        if not duty or _NOT_A_DUTY.match(duty) or self.prose(node, text):
             return
-        partners = [a for p in node.children if p.kind == NodeKind.POINT for a in split_agencies(strip_label(p.text))]
-        lead_key = {a.name for a in split_agencies(m["lead"])}
-        chunk = self.by_node.get(id(article))
-        for rec in self.records:
-            if chunk and rec.chunk_id == chunk.id and lead_key & {a.name for a in rec.lead}:
-                rec.partners = partners
-                rec.partners_text = "; ".join(strip_label(p.text).rstrip(";.") for p in node.children)
-                return
-        self.record(node, task=strip_label(node.text), lead=split_agencies(m["lead"]), partners=partners)
+        if node.children and (duty.endswith(":") or len(duty.split()) < 8 or _ROLE_SUBHEADING.match(duty)):
+            return  # a sub-heading over duties, not a duty
+        partners = _partners(duty) or scope.partners
+        self.record(node, duty, list(scope.agencies), role_of(duty), text, partners=partners)
+
+    def table(self, node: Node) -> None:
+        """Each row of a plan table: the task, its lead, partners, deadline and product from their columns."""
+        roles = column_roles(node.cells)
+        if "lead" not in roles:
+            for row in node.children:
+                if row.role == "":
+                    for cell in row.cells:
+                        if cell and self.prose(row, cell):
+                            break
+            return
+        task_col = roles.get("task")
+        for row in node.children:
+            if row.role:
+                continue
+            cells = row.cells
+
+            def cell(role: str, cells: list[str] = cells) -> str:
+                idx = roles.get(role)
+                return cells[idx].strip() if idx is not None and idx < len(cells) else ""
+
+            lead = actors(cell("lead"))
+            task = cell("task") if task_col is not None else row.text
+            if not lead or not task:
+                continue
+            partners = [a for a in split_agencies(cell("partners")) if is_actor(a.wording)] if cell("partners") else []
+            self.record(
+                row,
+                task,
+                lead,
+                role_of(task),
+                row.text,
+                lead_text=cell("lead"),
+                partners=partners,
+                partners_text=cell("partners") or None,
+                deadline=cell("deadline") or None,
+                product=cell("product") or None,
+            )
+
+    # ------------------------------------------------------------------ walk
+    def duty_lines(self, node: Node, lines: list[str], scope: _Scope) -> None:
+        """Each line of a unit under an agency heading is one of that agency's duties."""
+        for line in lines:
+            self.duty(node, line, scope)
+
+    def walk(self, node: Node, scope: _Scope) -> None:
+        if node.kind == NodeKind.TABLE:
+            self.table(node)
+            return
+        if node.kind in (NodeKind.FIELD, NodeKind.ROW):
+            return
+        title = node.title if node.kind in _TITLED else ""
+        lines = [ln for ln in node.text.splitlines() if ln.strip()]
+        first = lines[0] if lines else ""
+        heading = title or strip_label(first)
+        if node.kind in _SECTIONS and len(heading.split()) <= 12 and _NO_DUTY_SECTION.match(heading):
+            scope = _Scope(skip=True)
+        inner = scope
+        if not scope.skip:
+            inner = self.own_duties(node, title, lines, scope)
+        owns = _fields(node).keys() & {"lead", "executors"}
+        for child in node.children:
+            if (owns and child.kind != NodeKind.TABLE) or child.kind == NodeKind.SUBTASK:
+                continue  # the task's labelled lead (or its sub-parts' leads) covers what is listed under it
+            self.walk(child, inner)
+
+    def own_duties(self, node: Node, title: str, lines: list[str], scope: _Scope) -> _Scope:
+        """Records read from the unit's own text; returns what its children inherit."""
+        first = lines[0] if lines else ""
+        if (node.kind in (NodeKind.TASK, NodeKind.SUBTASK) or _fields(node)) and self.fields_task(node, scope):
+            return scope
+        heading = agency_heading(title) if title else (agency_heading(first) if first else None)
+        if heading and (title or node.children or not heading[1] or heading[1]):
+            agencies, rest = heading
+            inner = _Scope(agencies=agencies)
+            own = lines if title else ([rest] if rest else []) + lines[1:]
+            for line in own:
+                if not self.prose(node, line) and not line.rstrip().endswith(":"):
+                    self.record(node, strip_label(line), agencies, role_of(line), line, partners=_partners(line))
+            if rest.rstrip().endswith(":"):
+                inner.partners = _partners(rest)
+            return inner
+        if title and _SUBJECT_DUTIES.match(title) and self.subject:
+            inner = _Scope(agencies=self.subject)
+            self.duty_lines(node, lines, inner)
+            return inner
+        own = lines if node.kind == NodeKind.ARTICLE else lines[:1]
+        if node.unit == "Phần mở đầu":
+            return _Scope(skip=True)
+        if scope.agencies:
+            self.duty_lines(node, own, scope)
+            if node.children and (m := _DIRECTS.search(first)) and (delegated := actors(m["actors"])):
+                return _Scope(agencies=delegated)
+            if node.children and (first.rstrip().endswith(":") or _ROLE_SUBHEADING.match(strip_label(first))):
+                return _Scope(scope.agencies, _partners(first) or scope.partners)
+            return scope
+        for line in own:
+            self.prose(node, line)
+        if node.children and (m := _DIRECTS.search(first)) and (delegated := actors(m["actors"])):
+            return _Scope(agencies=delegated)  # 'Giao Ban Quản lý … chỉ đạo các đơn vị …:' then the units' duties
+        return scope
 
 
 def extract_tasks(doc: Document, by_node: dict[int, Chunk]) -> list[TaskRecord]:
-    """Every task record of a document, in reading order."""
+    """Every responsibility record of a document, in reading order."""
     extractor = _Extractor(doc, by_node)
     for child in doc.tree.children:
-        extractor.walk(child, [], None)
+        extractor.walk(child, _Scope())
     return extractor.records

@@ -113,7 +113,9 @@ def test_sample_plan_and_directive_tasks(shared):
     led_by_science = [t for t in daklak.tasks if [a.wording for a in t.lead] == ["Sở Khoa học và Công nghệ"]]
     assert len(led_by_science) == 5
     bacninh = corpus.get("bacninh-78-2025-quy-che-pakn")
-    assert any(t.task == "Trách nhiệm của Sở Nội vụ" for t in bacninh.tasks)
+    home_affairs = [t for t in bacninh.tasks if [a.wording for a in t.lead] == ["Sở Nội vụ"]]
+    # Its duties are listed under "Điều 14. Trách nhiệm của Sở Nội vụ".
+    assert home_affairs and all(t.path[-1] == "Điều 14" for t in home_affairs)
 
 
 @pytest.mark.slow
