@@ -121,7 +121,8 @@ _ACTOR_NOUNS = (
     r"sở|ban|ngành|cơ quan|đơn vị|địa phương|tổ chức|doanh nghiệp|chủ rừng|xã|phường|huyện|bộ|hội|đoàn thể|trường"
     r"|hợp tác xã|thành viên|chủ đầu tư|nhà đầu tư|cá nhân|hộ|chủ tịch|giám đốc|thủ trưởng|trưởng|bộ trưởng|cán bộ"
     r"|công chức|viên chức|chuyên viên|người|cơ sở|câu lạc bộ|nhóm|chủ quản|chủ sở hữu|công ty|lực lượng|chính quyền"
-    r"|kiểm toán viên|nhà cung cấp|cấp ủy|tổ"
+    r"|kiểm toán viên|nhà cung cấp|cấp ủy|tổ|giáo vụ|văn thư|lưu trữ|kế toán|thủ quỹ|bộ phận|trung tâm|chi cục|cục"
+    r"|viện|đài|ủy ban|uỷ ban|hội đồng|ban quản lý|bệnh viện|trạm"
 )
 _GENERIC_ACTOR = re.compile(
     rf"^(?:(?:các|những|mọi)\s+)?(?:{_ACTOR_NOUNS})\b|^(?:tổ chức, cá nhân|cơ quan thuế|cơ quan đăng ký"
@@ -145,6 +146,8 @@ def starts_with_actor(text: str) -> bool:
 def is_actor(wording: str) -> bool:
     """True for an agency, an official's post or a generic actor ('các sở, ban, ngành'); False for 'Cơ quan', 'Các'."""
     text = normalize_inline(wording).strip(" .;,:")
+    if re.fullmatch(r"[A-ZĐ][A-ZĐ&]{2,}(?:-[A-ZĐ]+)?", text):
+        return True  # an acronym standing for a body named earlier ('VNMAC')
     if len(text.split()) < 2 or _NOT_ACTOR.match(text) or text.lower() in ("tổ chức", "cá nhân"):
         return False
     if _NOT_ACTOR_HEAD.match(text):
@@ -208,10 +211,10 @@ _GENERIC_START = (
     r"(?:các\s+|những\s+)?(?:tổ chức chính trị|tổ chức xã hội|tổ chức\ue000 cá nhân|doanh nghiệp|nhà đầu tư"
     r"|nhà cung cấp"
     r"|cơ quan thông tấn|chủ rừng|chủ đầu tư)\b|các\s+(?:đơn vị|cơ quan|doanh nghiệp|tổ chức"
-    r"|địa phương|hội|đoàn thể)\b"
+    r"|địa phương|hội|đoàn thể|sở|bộ|trung tâm|ủy ban)\b"
 )
 _STARTS_ACTOR = re.compile(rf"^(?:{_GENERIC_START})")
-_JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START})")
+_JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START}|địa phương\b)")
 
 
 def split_agencies(text: str) -> list[Agency]:

@@ -18,18 +18,24 @@ from corpus.layout import clean_lines
 from corpus.loader import Corpus, LoadedDocument
 from corpus.models import Chunk
 from corpus.readers import read_document_text
+from corpus.tasks import NO_DUTY_SECTION
 
 LONG_LINE = 40
 _LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+|^[-+–•*]\s+|^\(\d+\)\s+")
 _HEADING = re.compile(r":$|(?:có|chịu) trách nhiệm$|\bsau:?$")
 _NO_DUTY = re.compile(
-    r"^(?:[-+•]\s*)?(?:Căn cứ|Nếu|Trường hợp)\b|^[(\[]\d+[)\]]|…|\.{4,}|\bdám chịu trách nhiệm"
-    r"|\bcó trách nhiệm với\b|^Điều \d+\."
-    r"|\((?:Ký|ký)\b|\b(?:chúng tôi|tôi)\b|^(?:[a-zđ\d]+[.)]\s+)?(?:Chủ trì,\s*)?phối hợp với [^.;]*$"
+    r"^(?:[-+•]\s*)?(?:Căn cứ|Nếu)\b|^[(\[]\d+[)\]]|…|\.{4,}|\bdám chịu trách nhiệm"
+    r"|\bcó trách nhiệm với\b|^Điều \d+\.|(?i:\b(?:chúng tôi|tôi)\b)"
+    r"|^(?:[a-zđ\d]+[.)]\s+)?(?:Chủ trì,\s*)?phối hợp với [^.;]*$"
 )
+# 'chủ trì' after a role noun ('tổ chức chủ trì', 'cơ quan chủ trì') names a role, not a duty;
+# 'chuyển giao', 'bàn giao', 'được giao' hand something over rather than assign work.
 _DUTY = re.compile(
-    r"\bchủ trì\b|\b(?:chịu|có) trách nhiệm\b|\b[Gg]iao\s+(?:cho\s+)?(?:các\s+)?(?:Sở|Ủy ban|UBND|Văn phòng|Ban|Công an"
-    r"|Bộ|Thanh tra|Trung tâm|Phòng|Chủ tịch|Giám đốc|Thủ trưởng|cơ quan|đơn vị)\b|\bphối hợp (?:với|thực hiện)\b"
+    r"(?<!tổ chức )(?<!cơ quan )(?<!đơn vị )(?<!người )(?<!cá nhân )(?<!sự )(?<!vai trò )\bchủ trì\b"
+    r"|\b(?:chịu|có) trách nhiệm\b"
+    r"|(?<!chuyển )(?<!bàn )(?<!được )(?<!đã )(?<!\w)[Gg]iao\s+(?:cho\s+)?(?:các\s+)?(?:Sở|Ủy ban|UBND|Văn phòng"
+    r"|Ban|Công an|Bộ|Thanh tra|Trung tâm|Phòng|Chủ tịch|Giám đốc|Thủ trưởng|cơ quan|đơn vị)\b"
+    r"|\bphối hợp (?:với|thực hiện)\b"
 )
 
 
@@ -130,7 +136,12 @@ def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
             if not found:
                 lost.append(line.text)
     evidence = [judge_text(r.evidence or r.task) for r in loaded.tasks]
-    duties = [s for c in loaded.chunks if "Phần mở đầu" not in c.path for s in duty_sentences(_data_lines(c))]
+    duties = [
+        s
+        for c in loaded.chunks
+        if "Phần mở đầu" not in c.path and not NO_DUTY_SECTION.match(c.heading)
+        for s in duty_sentences(_data_lines(c))
+    ]
     duties = list(dict.fromkeys(duties))
     missed = [s for s in duties if not any(e and (e in judge_text(s) or judge_text(s) in e) for e in evidence)]
     facts = doc.facts

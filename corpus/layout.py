@@ -31,7 +31,8 @@ _GLUED_BOLD = re.compile(r"(?<=[A-ZĐÀ-Ỹ]{2})\*\*\*\*(?=[A-ZĐÀ-Ỹ][a-zđà
 _EMPTY_BOLD = re.compile(r"\*\*\*\*")
 # '**Điều 2. **Sở Công Thương …': the bold span is the heading, the rest of the line its body.
 _BOLD_ARTICLE = re.compile(r"\*\*((?:Điều|ĐIỀU)\s+\d+\s*[.:]?[^*]*?)\*\*(?P<after>[^\S\n]*)(?=[^\s*|])")
-_BOLD_SPAN = re.compile(r"\*\*(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|PHỤ LỤC|Phụ lục)\b[^*]*?\*\*", re.DOTALL)
+# A bold span that wraps over lines (no blank line, no table bar inside) is one heading or title.
+_BOLD_SPAN = re.compile(r"\*\*(?=[^*\n|]*\n)(?:(?!\n\s*\n|\n\|)[^*])+?\*\*")
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _LIST_STAR = re.compile(r"^\*\s+(?=\S)")
 _BULLET_BEFORE_LABEL = re.compile(r"^[-*+•]\s+(?=(?:[a-zđ]|\d{1,3})[.)]\s)")

@@ -57,7 +57,7 @@ FIELD_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("executors", re.compile(_LABEL_STRIP + r"(?:Cơ quan|Đơn vị)\s+(?:thực hiện|triển khai)\s*:\s*(.*)$", re.I)),
     ("product", re.compile(_LABEL_STRIP + r"(?:Sản phẩm|Kết quả(?: đầu ra)?)\b[^:]{0,20}:\s*(.*)$", re.IGNORECASE)),
     ("deadline", re.compile(_LABEL_STRIP + r"(?:Thời gian|Thời hạn|Tiến độ)\b[^:]{0,40}:\s*(.*)$", re.IGNORECASE)),
-    ("task", re.compile(_LABEL_STRIP + r"Nhiệm vụ\s*:\s*(.*)$", re.IGNORECASE)),
+    ("task", re.compile(_LABEL_STRIP + r"(?:Nhiệm vụ|Nội dung(?: thực hiện| công việc)?)\s*:\s*(.*)$", re.IGNORECASE)),
 ]
 _TASK_ROLES = {"lead", "partners", "appraiser", "product", "deadline", "executors"}
 _VI_LETTERS = "abcdđeghiklmnopqrstuvxy"

@@ -53,14 +53,15 @@ _NAME_COMPOUNDS = re.compile(
     r"quản lý nhà nước|(?:cơ quan|đơn vị|ngành|sở|phòng|bộ phận) quản lý|(?:^|các |những |, |và )tổ chức"
     r"|(?:[Cc]ơ quan|đơn vị) (?:chủ trì|phối hợp)"
     r"|được (?:giao|phân công)(?: chủ trì)?(?: thực hiện)?(?: nhiệm vụ)?(?: theo (?:Kế hoạch|Chỉ thị|Quyết định) này)?"
-    r"|(?:có )?liên quan|theo (?:chức năng|thẩm quyền|lĩnh vực)(?:,? nhiệm vụ)?(?:,? quyền hạn)?(?: được giao)?"
+    r"|(?:có )?liên quan(?: đến (?:việc )?[^,;]*?(?= và |,|$))?"
+    r"|theo (?:chức năng|thẩm quyền|lĩnh vực)(?:,? nhiệm vụ)?(?:,? quyền hạn)?(?: được giao)?"
     r"|thực hiện nhiệm vụ"
 )
 _ADVERBIAL = re.compile(r",\s*(?:trên cơ sở|căn cứ|theo|trong phạm vi|với vai trò|khi|sau khi)\b")
 _NARRATIVE = re.compile(
     r"^(?:Thời gian qua|Trong (?:những|các) năm qua|Những năm qua|Nhằm|Để |Qua |Năm \d{4}|Thực hiện)"
 )
-_ADVERBS = re.compile(r"\s+(?:hoàn toàn|trực tiếp|phải|cũng|đều|cùng|chính)\s*$")
+_ADVERBS = re.compile(r"\s+(?:hoàn toàn|trực tiếp|phải|cũng|đều)\s*$")
 _LEADING_CLAUSE = re.compile(
     r"^(?:Trong|Chậm nhất|Sau khi|Trước khi|Khi|Căn cứ|Đối với|Định kỳ|Hằng|Hàng|Trường hợp)\b"
 )
@@ -121,14 +122,19 @@ def subject_and_predicate(sentence: str) -> tuple[list[Agency], str] | None:
 
 
 def _subjects(prefix: str, weak: bool) -> list[str]:
-    """Candidate subjects before a predicate: the whole prefix, then (for strong predicates) each clause end."""
+    """Candidate subjects before a predicate: the prefix, then what follows each clause end.
+
+    Clause ends count before strong predicates, and before weak ones after a leading time clause.
+    """
     prefix = _ADVERBS.sub("", prefix)
     whole = _ADVERBIAL.split(prefix)[0].strip(" ,-")
-    if weak:
+    if weak and not _LEADING_CLAUSE.match(prefix):
         return [whole]
-    out = [whole]
+    out = [] if weak else [whole]
     for m in re.finditer(r",\s+|\bthì\s+|\s[-–:]\s", prefix):
         out.append(prefix[m.end() :].strip(" ,"))
+        if weak:
+            break  # after a leading time clause, the actor comes right after it
     return [s for s in out if s]
 
 
@@ -147,7 +153,7 @@ _PARTNERS = re.compile(
     r"|quản lý|tuyên truyền|thẩm định|bảo đảm|đảm bảo|trình|ban hành|tiến hành|tiếp nhận|thanh tra|chỉ đạo|tăng cường"
     r"|hoàn thiện|rà soát|tiếp tục|khẩn trương|về|tại|theo)\b|[;.]|$)"
 )
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+(?=[a-zđ]\)\s)|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
 _ROLE_SUBHEADING = re.compile(
     r"^(?:chủ trì,?\s*)?(?:phối hợp|chủ động phối hợp)(?: chặt chẽ)? với\s+(?P<partners>.+?)\s*:?$", re.I
 )
@@ -159,7 +165,11 @@ _DELEGATE = re.compile(r"(?:^|\s)(?:[Yy]êu cầu|[Đđ]ề nghị)\s+")
 _DIRECTS = re.compile(
     r"\b(?:chỉ đạo|yêu cầu|đề nghị|hướng dẫn)\s+(?P<actors>.+?)(?:\s+(?:thực hiện|triển khai|có trách nhiệm)[^:]*)?:$"
 )
-_BOILERPLATE = re.compile(r"^(?:Trên đây|Trong quá trình (?:triển khai|thực hiện)[^,]*, nếu|Nếu\b|Trường hợp\b)")
+_BOILERPLATE = re.compile(
+    r"^(?:Trên đây|Trong quá trình (?:triển khai|tổ chức|thực hiện)[^.]*?\bnếu|Nếu\b)"
+    r"|\bphản ánh (?:kịp thời )?(?:về|cho|đến)\b"
+)
+_LIST_INTRO = re.compile(r"\b(?:sau|như sau|sau đây|gồm|bao gồm|các nội dung|các nhiệm vụ|các hoạt động)\s*:$")
 _NOT_A_DUTY = re.compile(r"^(?:Trường hợp|Khi |Trên đây|Ngoài (?:các|những)|Nếu |Trong quá trình|Quá trình)")
 _DUTY_TITLE = re.compile(
     r"^(?:Trách nhiệm(?: thực hiện)?|Nhiệm vụ(?:, quyền hạn)?(?: và quyền hạn)?|Chức năng, nhiệm vụ|Phân công)\s+"
@@ -177,12 +187,15 @@ _SUBJECT_DUTIES = re.compile(
 )
 _ABOUT = re.compile(
     r"(?:chức năng|nhiệm vụ|quyền hạn|cơ cấu tổ chức|tổ chức và hoạt động|quy chế hoạt động)[^.]{0,80}?\bcủa\s+"
-    r"(?P<agency>(?:Trung tâm|Ban|Văn phòng|Sở|Chi cục|Đài|Ban Quản lý|Hội đồng|Tổ|Phòng|Cục|Quỹ)\b[^;.]{3,120})",
+    r"(?P<agency>(?:Trung tâm|Ban|Văn phòng|Sở|Chi cục|Đài|Ban Quản lý|Hội đồng|Tổ|Phòng|Cục|Quỹ|Bộ|Tổng cục"
+    r"|Thanh tra|Viện|Trường|Bệnh viện|Ủy ban)\b[^;.]{3,120})",
     re.IGNORECASE,
 )
-_NO_DUTY_SECTION = re.compile(
-    r"(?i)^(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ|phạm vi|đối tượng|giải thích|nguyên tắc|kết quả|tình hình"
-    r"|đánh giá|thực trạng|sự cần thiết)"
+# Sections that state aims, scope or the situation, not who does what.
+NO_DUTY_SECTION = re.compile(
+    r"(?i)^(?:(?:[IVXLC]+|\d+(?:\.\d+)*)[.)]\s+|Điều \d+\.\s*)?(?:mục đích|yêu cầu|quan điểm|căn cứ"
+    r"|phạm vi|đối tượng|giải thích|kết quả (?:đạt được|thực hiện)|tình hình|đánh giá (?:chung|kết quả|tình hình)"
+    r"|thực trạng|sự cần thiết)"
 )
 _ROLE_BY_VERB = [
     (THI_HANH, re.compile(r"\bthi hành\b")),
@@ -193,7 +206,7 @@ _ROLE_BY_VERB = [
 ]
 _YEAR = re.compile(r"năm\s+(\d{4})")
 # 'Sở Khoa học và Công nghệ Sở Công Thương': two agencies a table cell ran together.
-_GLUED_AGENCIES = re.compile(r"((?:^|[;,]\s*)Sở\s+[^;,]+?)\s+(?=Sở\s+[A-ZĐ])")
+_GLUED_AGENCIES = re.compile(r"((?:^|[;,]\s*)Sở\s+[^;,]+?)(?<!\svà)\s+(?=Sở\s+[A-ZĐ])")
 
 
 def strip_label(text: str) -> str:
@@ -355,9 +368,15 @@ class _Extractor:
         lead_text = _field_value(lead_field) if lead_field else None
         lead = actors(lead_text) if lead_text else []
         if lead_text and not lead and not subs:
-            # 'Cơ quan thực hiện: Sở A tiến hành …; các sở, ngành … rà soát …': one record per clause.
-            clauses = [c for c in re.split(r";\s+|(?<=[.])\s+", lead_text) if c.strip()]
-            if any([self.prose(lead_field, clause) for clause in clauses]):  # type: ignore[arg-type]
+            # 'Cơ quan thực hiện: Sở A chủ trì, phối hợp với …; các sở … rà soát …': one record per clause.
+            parsed = [p for c in re.split(r";\s+|(?<=[.])\s+", lead_text) if (p := subject_and_predicate(c.strip()))]
+            if parsed:
+                title = _field_value(fields["task"]) if "task" in fields else strip_label(_first_line(node))
+                deadline = _field_value(fields["deadline"]) if "deadline" in fields else None
+                for clause_lead, duty in parsed:
+                    evidence = node.full_text()
+                    self.record(node, title or duty, clause_lead, role_of(duty), evidence, partners=_partners(duty),
+                                deadline=deadline)  # fmt: skip
                 return True
             lead = split_agencies(lead_text)
         for sub in subs:
@@ -389,11 +408,11 @@ class _Extractor:
         """Sentences that name their actor: 'Giao Sở X chủ trì …', 'Sở X có trách nhiệm …', '… thi hành …'."""
         found = False
         for sentence in _SENTENCES.split(strip_label(text)):
-            found = self._sentence(node, sentence, text) or found
+            found = self._sentence(node, strip_label(sentence), text) or found
         return found
 
     def _sentence(self, node: Node, sentence: str, evidence: str) -> bool:
-        if _BOILERPLATE.match(sentence):
+        if _BOILERPLATE.search(sentence):
             return False
         if (m := _ENFORCE.match(sentence)) and _verb_free(m["agency"]) and " là " not in m["agency"]:
             lead = actors(m["agency"])
@@ -476,16 +495,35 @@ class _Extractor:
         lines = [ln for ln in node.text.splitlines() if ln.strip()]
         first = lines[0] if lines else ""
         heading = title or strip_label(first)
-        if node.kind in _SECTIONS and len(heading.split()) <= 12 and _NO_DUTY_SECTION.match(heading):
+        if node.kind in _SECTIONS and len(heading.split()) <= 12 and NO_DUTY_SECTION.match(heading):
             scope = _Scope(skip=True)
         inner = scope
         if not scope.skip:
             inner = self.own_duties(node, title, lines, scope)
         owns = _fields(node).keys() & {"lead", "executors"}
+        following: _Scope | None = None
         for child in node.children:
             if (owns and child.kind != NodeKind.TABLE) or child.kind == NodeKind.SUBTASK:
                 continue  # the task's labelled lead (or its sub-parts' leads) covers what is listed under it
-            self.walk(child, inner)
+            if not inner.skip and (lead_in := self.lead_in(child)):
+                following = lead_in
+                continue
+            if following is not None and not (child.kind == NodeKind.PARAGRAPH and child.label):
+                following = None
+            self.walk(child, following or inner)
+
+    def lead_in(self, node: Node) -> _Scope | None:
+        """The actor a lead-in line names for the bullet items that follow it as its siblings.
+
+        'Căn cứ tình hình thực tế, các cơ quan, đơn vị phối hợp thực hiện các hoạt động sau:'.
+        """
+        text = strip_label(_first_line(node))
+        if node.kind != NodeKind.PARAGRAPH or node.label or node.children or not text.endswith(":"):
+            return None
+        if not _LIST_INTRO.search(text):
+            return None
+        parsed = subject_and_predicate(text)
+        return _Scope(agencies=parsed[0], partners=_partners(parsed[1])) if parsed else None
 
     def own_duties(self, node: Node, title: str, lines: list[str], scope: _Scope) -> _Scope:
         """Records read from the unit's own text; returns what its children inherit."""
