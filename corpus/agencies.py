@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from corpus.models import Agency
@@ -137,6 +138,9 @@ _NOT_ACTOR_HEAD = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&]{2,}(?:-[A-ZĐ]+)?")
+
+
 def starts_with_actor(text: str) -> bool:
     """True when the text begins with an agency, a post or a generic actor ('các sở, ban, ngành …')."""
     text = text.strip()
@@ -146,7 +150,7 @@ def starts_with_actor(text: str) -> bool:
 def is_actor(wording: str) -> bool:
     """True for an agency, an official's post or a generic actor ('các sở, ban, ngành'); False for 'Cơ quan', 'Các'."""
     text = normalize_inline(wording).strip(" .;,:")
-    if re.fullmatch(r"[A-ZĐ][A-ZĐ&]{2,}(?:-[A-ZĐ]+)?", text):
+    if _ACRONYM.fullmatch(text):
         return True  # an acronym standing for a body named earlier ('VNMAC')
     if len(text.split()) < 2 or _NOT_ACTOR.match(text) or text.lower() in ("tổ chức", "cá nhân"):
         return False
@@ -219,9 +223,14 @@ _JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START}|
 
 def split_agencies(text: str) -> list[Agency]:
     """'Các sở, ban, ngành; UBND cấp huyện, UBND cấp xã.' → three agencies, wording kept."""
+    return [Agency(name=name, wording=wording, generic=generic) for name, wording, generic in _split(text)]
+
+
+@functools.lru_cache(maxsize=32768)
+def _split(text: str) -> tuple[tuple[str, str, bool], ...]:
     text = normalize_inline(text).strip().rstrip(".;,")
     text = re.sub(r"(tổ chức),(\s*cá nhân)", "\\1\ue000\\2", text)  # 'tổ chức, cá nhân' names one actor
-    out: list[Agency] = []
+    out: list[tuple[str, str, bool]] = []
     for piece in _split_top_level(text, ";"):
         pieces: list[str] = []
         for part in _split_top_level(piece, ","):
@@ -234,5 +243,5 @@ def split_agencies(text: str) -> list[Agency]:
                 sub = sub.replace("\ue000", ",").strip(" .;,")
                 if sub and not re.fullmatch(r"\(.*\)", sub):
                     name = canonical_agency(sub)
-                    out.append(Agency(name=name, wording=sub, generic=is_generic(name)))
-    return out
+                    out.append((name, sub, is_generic(name)))
+    return tuple(out)

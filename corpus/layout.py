@@ -119,6 +119,10 @@ class _Pipes:
             if _PIPE_LINE.match(line.text):
                 self.positions.extend([i] * line.text.count("|"))
         self._cache: dict[int, list[_Line]] = {}
+        self._first = {}
+        for k, line in reversed(list(enumerate(self.positions))):
+            self._first[line] = k
+        self._next_long: list[int] | None = None
 
     def segment(self, k: int) -> list[_Line]:
         """Lines between pipe ``k`` and pipe ``k + 1`` (to the end of the text after the last pipe)."""
@@ -130,7 +134,16 @@ class _Pipes:
 
     def index_of(self, line: int) -> int:
         """The first pipe at a line."""
-        return self.positions.index(line)
+        return self._first[line]
+
+    def next_long(self, k: int) -> int:
+        """The first segment at or after ``k`` that is too long to be a cell (body text between tables)."""
+        if self._next_long is None:
+            out = [len(self.positions)] * (len(self.positions) + 1)
+            for j in range(len(self.positions) - 1, -1, -1):
+                out[j] = j if _too_long_for_cell(self.segment(j)) else out[j + 1]
+            self._next_long = out
+        return self._next_long[k]
 
 
 def _filled(segment: list[_Line]) -> bool:
@@ -193,11 +206,8 @@ class _Table:
 def _read_pipe_table(pipes: _Pipes, start_line: int) -> _Table | None:
     """A data table opening at the pipe on ``start_line``, or None for a layout table or no table."""
     first = pipes.index_of(start_line)
-    last = first
-    limit = min(len(pipes.positions), first + 2000)
-    while last < limit and not _too_long_for_cell(pipes.segment(last)):
-        last += 1
-    n = _column_count(pipes, first, last)
+    last = min(pipes.next_long(first), first + 2000)
+    n = _column_count(pipes, first, min(last, first + 400))
     if n < 2:
         return None
     rows: list[list[list[_Line]]] = []

@@ -231,6 +231,7 @@ def normalize_text(text: str) -> str:
     return "\n".join(_strip_emphasis(p) for p in unwrap_lines(lines))
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_inline(text: str) -> str:
     """Normalise a short string (a name, a question) onto one line."""
     return re.sub(r"\s+", " ", normalize_text(text)).strip()

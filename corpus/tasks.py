@@ -61,6 +61,10 @@ _ADVERBIAL = re.compile(r",\s*(?:trên cơ sở|căn cứ|theo|trong phạm vi|v
 _NARRATIVE = re.compile(
     r"^(?:Thời gian qua|Trong (?:những|các) năm qua|Những năm qua|Nhằm|Để |Qua |Năm \d{4}|Thực hiện)"
 )
+_TENSE = re.compile(r"(?<!\w)(?:đã|đang|sẽ)(?!\w)")
+_NOT_SUBJECT = re.compile(r"(?<!\w)(?:đã|đang|sẽ|không|khi|nếu)(?!\w)")
+_NOUN_BEFORE = re.compile(r"(?:,|các|những|và)\s*$")
+_CLAUSE_END = re.compile(r",\s+|\bthì\s+|\s[-–:]\s")
 _ADVERBS = re.compile(r"\s+(?:hoàn toàn|trực tiếp|phải|cũng|đều)\s*$")
 _LEADING_CLAUSE = re.compile(
     r"^(?:Trong|Chậm nhất|Sau khi|Trước khi|Khi|Căn cứ|Đối với|Định kỳ|Hằng|Hàng|Trường hợp)\b"
@@ -69,7 +73,7 @@ _LEADING_CLAUSE = re.compile(
 
 def _verb_free(phrase: str) -> bool:
     """True when a phrase holds no predicate, so it can be a subject: 'Sở Y tế', not 'Sở Y tế kịp thời phát hiện'."""
-    return not _WEAK.search(_NAME_COMPOUNDS.sub(" ", phrase)) and not re.search(r"(?<!\w)(?:đã|đang|sẽ)(?!\w)", phrase)
+    return not _WEAK.search(_NAME_COMPOUNDS.sub(" ", phrase)) and not _TENSE.search(phrase)
 
 
 _GIVEN_WORD = re.compile(r"(?<!\w)[Gg]iao\s+(?:cho\s+)?")
@@ -109,12 +113,12 @@ def subject_and_predicate(sentence: str) -> tuple[list[Agency], str] | None:
     for pattern in (_RESPONSIBLE, _LEADS, _WEAK):
         weak = pattern is _WEAK
         for m in pattern.finditer(sentence):
-            if m.group(0) == "tổ chức" and re.search(r"(?:,|các|những|và)\s*$", sentence[: m.start()]):
+            if m.group(0) == "tổ chức" and _NOUN_BEFORE.search(sentence[: m.start()]):
                 continue  # 'các sở, tổ chức chính trị - xã hội': a noun, not the predicate
             for subject in _subjects(sentence[: m.start()], weak):
                 if weak and (len(subject.split()) > 20 or not _verb_free(subject)):
                     continue
-                if len(subject.split()) > 60 or re.search(r"(?<!\w)(?:đã|đang|sẽ|không|khi|nếu)(?!\w)", subject):
+                if len(subject.split()) > 60 or _NOT_SUBJECT.search(subject):
                     continue
                 if found := actors(subject):
                     return found, sentence[m.start() :].strip()
@@ -131,7 +135,7 @@ def _subjects(prefix: str, weak: bool) -> list[str]:
     if weak and not _LEADING_CLAUSE.match(prefix):
         return [whole]
     out = [] if weak else [whole]
-    for m in re.finditer(r",\s+|\bthì\s+|\s[-–:]\s", prefix):
+    for m in _CLAUSE_END.finditer(prefix):
         out.append(prefix[m.end() :].strip(" ,"))
         if weak:
             break  # after a leading time clause, the actor comes right after it

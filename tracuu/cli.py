@@ -25,7 +25,7 @@ from index.builder import build_index, index_summary
 from index.errors import ConfigError, IndexError_
 from index.models import Filters
 from index.searcher import MODES, Searcher
-from tracuu.report import chunks_text, documents_table, hits_text, tasks_table, tree_text
+from tracuu.report import chunks_text, coverage_text, documents_table, hits_text, tasks_table, tree_text
 from tracuu.settings import Settings
 
 log = logging.getLogger("tracuu")
@@ -36,8 +36,14 @@ def _load(settings: Settings) -> Corpus:
 
 
 def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
-    """`tracuu corpus` and `tracuu corpus show ID`."""
+    """`tracuu corpus`, `tracuu corpus --report [--json]` and `tracuu corpus show ID`."""
     corpus = _load(settings)
+    if args.report:
+        from corpus.coverage import coverage_report
+
+        report = coverage_report(corpus)
+        print(report.model_dump_json(indent=1) if args.json else coverage_text(report))
+        return 0
     if args.action != "show":
         print(documents_table(corpus))
         return 0
@@ -252,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", help="danh sách văn bản đã nạp")
     p.add_argument("action", nargs="?", choices=["show"], help="show: cây cấu trúc và các đoạn")
     p.add_argument("doc_id", nargs="?", help="mã văn bản")
-    p.add_argument("--json", action="store_true", help="in các đoạn dạng JSON, mỗi dòng một đối tượng")
+    p.add_argument("--json", action="store_true", help="in các đoạn (hoặc báo cáo) dạng JSON")
+    p.add_argument("--report", action="store_true", help="báo cáo độ bao phủ: dòng giữ lại, thông tin, trách nhiệm")
     p.set_defaults(func=cmd_corpus)
     p = sub.add_parser("tasks", help="bảng nhiệm vụ: chủ trì, phối hợp, thời hạn")
     p.add_argument("--agency", help="lọc theo cơ quan chủ trì")

@@ -6,6 +6,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from corpus.coverage import CoverageReport
 from corpus.loader import Corpus, LoadedDocument
 from corpus.models import Agency, Node, NodeKind, TaskRecord
 from index.models import Hit
@@ -103,3 +104,57 @@ def hits_text(hits: list[Hit]) -> str:
         excerpt = textwrap.shorten(hit.chunk.text.replace("\n", " / "), 300, placeholder="…")
         blocks.append(f"{hit.rank}. {hit.chunk.citation}\n   [{hit.score:.4f}; {scores}]\n   {excerpt}")
     return "\n".join(blocks)
+
+
+def coverage_text(report: CoverageReport, examples: int = 3) -> str:
+    """Per document and in total: body lines kept, facts found, responsibilities, duty-like sentences missed."""
+    rows = []
+    for d in report.documents:
+        found = sum(1 for v in d.facts.values() if v)
+        rows.append(
+            [
+                d.doc_id,
+                f"{d.kept_long_lines}/{d.long_lines} ({d.kept_share:.0%})",
+                f"{d.kept_lines}/{d.body_lines}",
+                str(d.furniture_lines),
+                f"{found}/{len(d.facts)}",
+                d.facts.get("so_hieu") or "—",
+                d.facts.get("tinh") or ("TW" if d.facts.get("cap_ban_hanh") == "trung ương" else "—"),
+                str(d.records),
+                f"{len(d.missed_duties)}/{d.duty_sentences}",
+            ]
+        )
+    out = [
+        table(
+            [
+                "Mã",
+                "Dòng ≥40 ký tự giữ lại",
+                "Mọi dòng",
+                "Bỏ",
+                "Thông tin",
+                "Số hiệu",
+                "Tỉnh",
+                "Trách nhiệm",
+                "Câu sót",
+            ],
+            rows,
+            [22, 22, 13, 6, 9, 20, 12, 11, 9],
+        )
+    ]
+    duties = report.total("duty_sentences")
+    missed = sum(len(d.missed_duties) for d in report.documents)
+    out.append(
+        f"\nTổng: {len(report.documents)} văn bản; dòng nội dung ≥40 ký tự giữ lại "
+        f"{report.total('kept_long_lines')}/{report.total('long_lines')} ({report.kept_share:.2%}), mọi dòng "
+        f"{report.total('kept_lines')}/{report.total('body_lines')}; "
+        f"{report.total('furniture_lines')} dòng bỏ theo quy tắc "
+        f"(trang web, phần đầu, nơi nhận, chữ ký); {report.total('records')} bản ghi trách nhiệm; câu giống giao việc "
+        f"chưa có bản ghi {missed}/{duties} ({report.missed_share:.1%})."
+    )
+    for d in report.documents:
+        for line in d.lost_lines[:examples]:
+            out.append(f"  mất dòng [{d.doc_id}]: {textwrap.shorten(line, 110)}")
+    shown = [(d.doc_id, s) for d in report.documents for s in d.missed_duties][: examples * 5]
+    for doc_id, sentence in shown:
+        out.append(f"  câu chưa có bản ghi [{doc_id}]: {textwrap.shorten(sentence, 110)}")
+    return "\n".join(out)
