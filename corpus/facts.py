@@ -39,6 +39,8 @@ _SO_HIEU = re.compile(
     rf"(\d{{1,5}}[a-zđ]?)\s*/\s*((?:(?:19|20)\d\d\s*/\s*)?{_SEGMENT}(?:\s*[-–]\s*[A-ZĐ0-9][A-ZĐ0-9&]*[a-z]?)*"
     rf"(?:\s*/\s*{_SEGMENT}(?:\s*[-–]\s*[A-ZĐ0-9][A-ZĐ0-9&]*[a-z]?)*)*)"
 )
+# Party documents number as 'NUMBER-TYPE/ISSUER': 383-QĐ/TW, 37-HD/BTGDVTW.
+_PARTY_NUMBER = re.compile(r"\b\d{1,5}\s*-\s*[A-ZĐ]{1,6}\s*/\s*[A-ZĐ][A-ZĐ0-9]*\b")
 _NUMBER_LABEL = re.compile(r"^Số\s*(?:hiệu)?\s*[:.]?\s*(.*)$", re.IGNORECASE)
 _DATE = re.compile(
     r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d\d)|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>(?:19|20)\d\d)",
@@ -172,8 +174,9 @@ def official_date(value: dt.date) -> str:
 
 
 def read_so_hieu(text: str) -> str | None:
-    """The document number in a header cell ('925 /QĐ-UBND', '5348/CT-CSV/vhướngdẫn' → '5348/CT-CSV')."""
-    m = _SO_HIEU.search(text)
+    """The document number in a header cell ('925 /QĐ-UBND', '5348/CT-CSV/vhướngdẫn' → '5348/CT-CSV', '383-QĐ/TW')."""
+    text = re.sub(r"([/\-–])\s+(?=[A-ZĐ])", r"\1", text)
+    m = _SO_HIEU.search(text) or _PARTY_NUMBER.search(text)
     return re.sub(r"\s+", "", m.group(0)).replace("–", "-") if m else None
 
 
@@ -188,11 +191,19 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+_HEADER_PARTS = re.compile(r"\s*\|\s*|\s*[_\-–—]{3,}\s*|\s+(?=Số\s*:)")
+
+
 def _texts(blocks: list[Block]) -> list[str]:
-    """Header texts cell by cell: a row's cells count as separate lines."""
+    """Header texts cell by cell, so a flattened header reads like separate lines.
+
+    A row's cells count as separate lines, and so do the parts of a header flattened onto one line
+    ('CHÍNH PHỦ_____ Số: 170/2025/NĐ-CP | CỘNG HÒA …').
+    """
     out: list[str] = []
     for block in blocks:
-        out.extend([c for c in block.cells if c] if block.cells is not None else block.text.split("\n"))
+        for text in [c for c in block.cells if c] if block.cells is not None else block.text.split("\n"):
+            out.extend(part for part in _HEADER_PARTS.split(text) if part)
     return out
 
 
@@ -282,11 +293,14 @@ def guess_facts(blocks: list[Block], marks: list[str | None]) -> dict[str, Any]:
     """Facts read from the header that every Vietnamese decision, plan or directive prints."""
     found: dict[str, Any] = {}
     content = [b for b, m in zip(blocks, marks, strict=True) if not (m and m.startswith("trang web"))]
-    head_blocks = content[:40]
+    motto = next((i for i, b in enumerate(content[:150]) if _MOTTO.search(b.text)), 0)
+    head_blocks = content[max(0, motto - 8) : motto + 40] if motto > 30 else content[:40]
     header = _texts(head_blocks)
     for i, text in enumerate(header[:30]):
         if "so_hieu" not in found and (m := _NUMBER_LABEL.match(text)) and not text.lower().startswith("số hiệu"):
             rest = m.group(1).strip(" |")
+            if rest.endswith(("-", "/")) and i + 1 < len(header):
+                rest += header[i + 1]
             number = read_so_hieu(rest) if rest else (read_so_hieu(header[i + 1]) if i + 1 < len(header) else None)
             if number:
                 found["so_hieu"] = number

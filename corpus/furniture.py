@@ -79,30 +79,44 @@ def _is_person(text: str) -> bool:
 
 # --------------------------------------------------------------------------- website chrome
 def site_chrome(text: str) -> dict[int, str]:
-    """Raw lines (by number) of a legal-document website's banner, metadata table and footer."""
+    """Raw lines (by number) of a legal-document website's banner, metadata table and footer.
+
+    The banner runs to the metadata table (Số hiệu, Loại văn bản … Tình trạng), which ends at
+    the first line that is neither a label nor its value; the footer starts at the site's own
+    markers (related documents, legend, contact and notices).
+    """
     lines = [strip_emphasis(line).strip() for line in text.split("\n")]
     if not any(marker in line for line in lines[:60] for marker in _SITE_MARKERS):
         return {}
-    first_header = next(
-        (i for i, line in enumerate(lines) if _MOTTO.search(line) or DOCUMENT_TYPE_LINE.match(line)), len(lines)
-    )
-    top = -1
-    for i, line in enumerate(lines[:first_header]):
+    top = 0
+    for i, line in enumerate(lines[:120]):
         if any(m in line for m in _SITE_MARKERS) or _SITE_METADATA.match(line):
-            top = i
-    if top >= 0:
-        top += 1
-        while top < first_header and not _MOTTO.search(lines[top]) and not _looks_like_issuer(lines[top]):
-            if lines[top] and lines[top] != "|" and not _is_metadata_value(lines[top]):
+            top = i + 1
+            if _SITE_METADATA.match(line) or "Đang tải văn bản" in line:
                 break
+    expect_value = seen_label = False
+    while top < len(lines):
+        line = lines[top]
+        if not line or set(line) <= set("|#* "):
             top += 1
-    bottom = next((i for i in range(first_header, len(lines)) if _SITE_FOOTER.match(lines[i])), len(lines))
+        elif _SITE_METADATA.match(line):
+            expect_value = not line.split(":", 1)[1].strip()
+            seen_label = True
+            top += 1
+        elif expect_value and len(line) <= 60:
+            expect_value = False
+            top += 1
+        elif not seen_label and len(line) <= 300 and any(_SITE_METADATA.match(x) for x in lines[top + 1 : top + 4]):
+            top += 1  # the page title printed between the banner and the metadata table
+        else:
+            break
+    bottom = next((i for i in range(top, len(lines)) if _SITE_FOOTER.match(lines[i])), len(lines))
     k = bottom - 1
-    while k > first_header and (not lines[k] or lines[k] == "|"):
+    while k > top and (not lines[k] or lines[k] == "|"):
         k -= 1
-    if bottom < len(lines) and k > first_header and _SITE_TITLE.match(lines[k]):
+    if bottom < len(lines) and k > top and _SITE_TITLE.match(lines[k]):
         bottom = k
-    marked = dict.fromkeys(range(max(top, 0)), WEB)
+    marked = dict.fromkeys(range(top), WEB)
     marked.update(dict.fromkeys(range(bottom, len(lines)), WEB))
     return marked
 

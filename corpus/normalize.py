@@ -30,8 +30,9 @@ STRUCTURE_MARKER = re.compile(
 )
 _PARAGRAPH_STARTERS = re.compile(r"^(?:Căn cứ|Xét đề nghị|Theo đề nghị|Nơi nhận|QUYẾT ĐỊNH|CHỈ THỊ|CHỦ TỊCH|TM\.|KT\.)")
 DOCUMENT_TYPE_LINE = re.compile(
-    r"^(?:QUYẾT ĐỊNH|KẾ HOẠCH|QUY CHẾ|QUY ĐỊNH|CHỈ THỊ|NGHỊ QUYẾT|THÔNG BÁO|CÔNG VĂN|HƯỚNG DẪN"
-    r"|CHƯƠNG TRÌNH|ĐỀ ÁN|ĐIỀU LỆ|BÁO CÁO|THÔNG TƯ|NGHỊ ĐỊNH|LUẬT|BỘ LUẬT)\s*:?$"
+    r"^(?:QUYẾT ĐỊNH|KẾ HOẠCH|QUY CHẾ|QUY ĐỊNH|CHỈ THỊ|NGHỊ QUYẾT(?: LIÊN TỊCH)?|THÔNG BÁO(?: KẾT LUẬN)?"
+    r"|CÔNG VĂN|HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|ĐỀ CƯƠNG|ĐIỀU LỆ|BÁO CÁO|THÔNG TƯ(?: LIÊN TỊCH)?|NGHỊ ĐỊNH"
+    r"|LUẬT|BỘ LUẬT|PHÁP LỆNH|LỆNH|KẾT LUẬN|TỜ TRÌNH|QUY TRÌNH|VĂN BẢN HỢP NHẤT|CÔNG ĐIỆN)\s*:?$"
 )
 
 _WIDGETS = {
