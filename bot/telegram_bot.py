@@ -413,8 +413,7 @@ class TracuuBot:
             f"Mình sẽ nhắc trước {self.config.reminder_days} ngày, đúng ngày đến hạn và khi quá hạn, "
             f"lúc {self.config.reminder_time:%H:%M} mỗi ngày. Thôi theo dõi: /huytheodoi {sub.id}"
         )
-        answer = self.answerer.task_list(records, f"Nhiệm vụ {agency}{where} chủ trì hoặc phối hợp")
-        answer.status_notes.insert(0, note)
+        answer = self.answerer.task_list(records, f"{note}\n\nNhiệm vụ {agency}{where} chủ trì hoặc phối hợp")
         await self.show(update, f"/theodoi {agency}", answer)
 
     async def dangtheodoi(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -543,7 +542,13 @@ class TracuuBot:
             discard(preview)
             await self.send(query.message, "Bot chưa được cấu hình thư mục văn bản; kho văn bản không thay đổi.")
             return
-        written = file_into_corpus(preview, self.config.corpus_dir)
+        try:
+            written = file_into_corpus(preview, self.config.corpus_dir)
+        except OSError as exc:
+            discard(preview)
+            log.error("could not file an upload into %s: %s", self.config.corpus_dir, exc)
+            await self.send(query.message, "Không ghi được tệp vào thư mục văn bản; kho văn bản không thay đổi.")
+            return
         discard(preview)
         await self.send(
             query.message,
