@@ -51,13 +51,23 @@ def index(tmp_path_factory, seed_index, e5_embedder):
     return config
 
 
-@pytest.fixture
-def make_bot(standin, index, e5_embedder, tmp_path):
-    def open_answerer():
+@pytest.fixture(scope="module")
+def open_answerer(index, e5_embedder):
+    def open_():
         build_index(index, lambda: e5_embedder)
         return Answerer(Searcher(index.current, lambda: e5_embedder, DEFAULT_MODEL))
 
-    first = open_answerer()
+    return open_
+
+
+@pytest.fixture(scope="module")
+def first_answerer(open_answerer):
+    return open_answerer()
+
+
+@pytest.fixture
+def make_bot(standin, index, open_answerer, first_answerer, tmp_path):
+    first = first_answerer
 
     async def make(today=None, data_dir=None, **overrides):
         config = BotConfig(
