@@ -16,8 +16,9 @@ from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
 from bot.quote import quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
 from corpus.deadlines import deadline_phrase, overlaps, parse_period
-from corpus.models import Chunk, TaskRecord
+from corpus.models import Chunk, DocumentFacts, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
+from corpus.relations import source_phrase
 from index.analysis import ABBREVIATIONS, folded_tokens
 from index.models import Hit
 from index.query import QueryAnalysis, analyse_query
@@ -29,6 +30,9 @@ LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
 PREFERRED_TERM_WEIGHT = 2.0
 LINE_TOKENS = 120  # typical clause length in folded tokens (syllables and bigrams)
 _TAG = re.compile(r"<[^>]{0,200}>")
+_COMPARE_WORDS = re.compile(
+    r"(?i)\b(?:so sánh|(?:những |các )?(?:tỉnh|tỉnh thành|địa phương) nào|các tỉnh|giữa các tỉnh)\b"
+)
 _SUGGESTIONS = [
     "Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật của tỉnh?",
     "Sở Nội vụ chủ trì những nhiệm vụ nào?",
@@ -43,7 +47,9 @@ class AnswerSettings(BaseModel):
     ambiguity_ratio: float = 0.92
     task_score_ratio: float = 0.8
     more_sources: int = 2
-    max_list: int = 30
+    max_list: int = 500
+    compare_candidates: int = 40
+    compare_provinces: int = 8
 
 
 def clean_question(raw: str) -> str:
@@ -216,6 +222,49 @@ class Answerer:
         answer.message = f"Các nhiệm vụ có thời hạn từ {wanted.start:%d/%m/%Y} đến {wanted.end:%d/%m/%Y}"
         return bool(records)
 
+    def task_list(self, records: list[TaskRecord], message: str) -> Answer:
+        """An answer that lists tasks by document, as /nhiemvu shows them (used for followed tasks)."""
+        answer = Answer(question=message, intent=Intent.AGENCY_TASKS, status=Status.ANSWERED, message=message)
+        self._group(answer, records)
+        answer.confidence = 1.0
+        self._status_notes(answer)
+        return answer
+
+    def _compare(self, answer: Answer, question: str, mode: str) -> bool:
+        """The matching task of each province, most similar first, each with lead, partners, deadline, source."""
+        text = normalize_inline(_COMPARE_WORDS.sub(" ", question)) or question
+        result = self.searcher.search(text, mode=mode, k=self.settings.compare_candidates)
+        seen: set[str] = set()
+        for hit in result.hits:
+            tinh = hit.chunk.facts.tinh
+            if not tinh or tinh in seen or len(seen) >= self.settings.compare_provinces:
+                continue
+            record = self._best_record(hit.chunk, result.analysis)
+            if record is None or self._confidence(result.analysis, hit) < self.settings.decline_below:
+                continue
+            seen.add(tinh)
+            answer.comparison.append(self._task_answer(record, hit.chunk))
+        if not answer.comparison:
+            return False
+        answer.confidence = self._confidence(result.analysis, result.hits[0])
+        answer.message = f"Nhiệm vụ này ở {len(answer.comparison)} tỉnh (giống nhất trước)"
+        return True
+
+    def _status_notes(self, answer: Answer) -> None:
+        """Say when a quoted document is no longer (wholly) in force, and which document changed it."""
+        quotes = [answer.task.quote if answer.task else answer.primary]
+        quotes += [item.quote if isinstance(item, TaskAnswer) else item for item in answer.by_province]
+        quotes += [t.quote for t in answer.comparison] + [t.quote for g in answer.groups for t in g.tasks]
+        for doc_id in dict.fromkeys(q.doc_id for q in quotes if q is not None):
+            status = self.searcher.statuses.get(doc_id)
+            if status is None or not status.notes:
+                continue
+            name = source_phrase(DocumentFacts.model_validate(self.searcher.documents[doc_id]["facts"]))
+            if status.in_force:
+                answer.status_notes.append(f"Lưu ý: {name} {status.notes[0]}.")
+            else:
+                answer.status_notes.append(f"{name} đã {status.label}; hãy đối chiếu văn bản mới.")
+
     def _group(self, answer: Answer, records: list[TaskRecord]) -> None:
         by_doc: dict[str, list[TaskRecord]] = defaultdict(list)
         for record in records[: self.settings.max_list]:
@@ -264,12 +313,20 @@ class Answerer:
         analysis = analyse_query(question, self.searcher.restorer)
         if intent == Intent.AGENCY_TASKS and self._agency_tasks(answer, question, analysis):
             answer.confidence = 1.0
+            self._status_notes(answer)
             return answer
         if intent == Intent.PERIOD and self._period(answer, question, analysis):
             answer.confidence = 1.0
+            self._status_notes(answer)
             return answer
         if intent == Intent.DOCUMENT and self._document(answer, question, analysis):
+            self._status_notes(answer)
             return answer
+        if intent == Intent.COMPARE:
+            if self._compare(answer, question, mode):
+                self._status_notes(answer)
+                return answer
+            return self._decline(answer)
         answer.groups, answer.message = [], None
         result = self.searcher.search(question, mode=mode, k=10, analysis=analysis)
         if not result.hits:
@@ -297,6 +354,7 @@ class Answerer:
             main.text if main else None
         )
         self._news_second(answer)
+        self._status_notes(answer)
         return answer
 
     def _news_second(self, answer: Answer) -> None:

@@ -42,6 +42,8 @@ _PERIOD = re.compile(
     r".{0,30}\b(?:quy\s+(?:iv|i{1,3}|[1-4])|thang\s+\d{1,2}|nam\s+\d{4})"
     r"|\b(?:han|den han)\s+(?:quy|thang|nam)\b"
 )
+_COMPARE_WHERE = re.compile(r"\b(?:tinh|tinh thanh|dia phuong)\s+nao\b|\bcac tinh\b")
+_COMPARE_ASSIGN = re.compile(r"\b(?:giao|chu tri|phoi hop|phan cong|dam nhiem|thuc hien)\b")
 _ARTICLE_REF = re.compile(r"\bdieu\s+(\d+)\b")
 _DOC_REF = re.compile(
     r"\b(?:quyet dinh|ke hoach|quy che|chi thi|van ban)\s+(?:so\s+)?\d{1,5}\b|\b\d{1,5}\s*/\s*(?:qd|kh|ct)\b"
@@ -56,6 +58,8 @@ def folded_question(question: str) -> str:
 def detect_intent(question: str) -> Intent:
     """The most specific intent the wording supports; GENERAL when nothing specific is asked."""
     q = _NAMED_COORDINATION.sub(" ", folded_question(question))
+    if re.search(r"\bso sanh\b", q) or (_COMPARE_WHERE.search(q) and _COMPARE_ASSIGN.search(q)):
+        return Intent.COMPARE
     if _PERIOD.search(q) and not any(p.search(q) for p in _LEAD[:2]):
         return Intent.PERIOD
     if any(p.search(q) for p in _AGENCY_TASKS) and not re.search(rf"\b{_WHO}\b", q):

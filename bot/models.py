@@ -18,6 +18,7 @@ class Intent(StrEnum):
     AGENCY_TASKS = "agency_tasks"
     PERIOD = "period"
     DOCUMENT = "document"
+    COMPARE = "compare"
     GENERAL = "general"
 
 
@@ -78,6 +79,8 @@ class Answer(BaseModel):
     groups: list[DocumentTasks] = Field(default_factory=list)
     more_sources: list[Quote] = Field(default_factory=list)
     secondary_news: Quote | None = None
+    comparison: list[TaskAnswer] = Field(default_factory=list)
+    status_notes: list[str] = Field(default_factory=list)
     deadline: str | None = None
     suggestions: list[str] = Field(default_factory=list)
 
@@ -91,6 +94,7 @@ class Answer(BaseModel):
             out.append(self.primary.citation)
         for item in self.by_province:
             out.append(item.quote.citation if isinstance(item, TaskAnswer) else item.citation)
+        out.extend(t.quote.citation for t in self.comparison)
         for group in self.groups:
             out.extend(t.quote.citation for t in group.tasks)
         out.extend(q.citation for q in self.more_sources)

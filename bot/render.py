@@ -61,6 +61,7 @@ def render_text(answer: Answer) -> str:
     out: list[str] = []
     if answer.message:
         out.append(answer.message + ":")
+    out.extend(f"⚠ {note}" for note in answer.status_notes)
     if answer.task:
         out.extend(_task_lines(answer.task))
         out.extend(_quote_lines(answer.task.quote))
@@ -74,6 +75,12 @@ def render_text(answer: Answer) -> str:
             if isinstance(item, TaskAnswer):
                 out.extend("  " + line for line in _task_lines(item))
             out.extend(_quote_lines(quote))
+    for i, task in enumerate(answer.comparison, start=1):
+        out.append(
+            f"{i}. {task.quote.province or 'Không rõ tỉnh'}: {textwrap.shorten(task.task, 300, placeholder='…')}"
+        )
+        out.extend("   " + line for line in _task_lines(task))
+        out.append(f"   — {task.quote.citation}")
     for group in answer.groups:
         out.append(f"■ {group.title}" + (f" ({group.province})" if group.province else ""))
         for task in group.tasks:
@@ -164,6 +171,7 @@ def render_telegram(answer: Answer, limit: int = TELEGRAM_LIMIT) -> list[str]:
         return _pack(_fit(text, limit), limit)
     if answer.message:
         blocks.append(f"<b>{_e(answer.message)}:</b>")
+    blocks.extend(f"⚠️ <b>{_e(note)}</b>" for note in answer.status_notes)
     if answer.task:
         blocks.append(_html_task(answer.task))
         blocks.extend(_html_quote_blocks(answer.task.quote, limit))
@@ -178,6 +186,12 @@ def render_telegram(answer: Answer, limit: int = TELEGRAM_LIMIT) -> list[str]:
                 title += "\n" + _html_task(item)
             blocks.append(title)
             blocks.extend(_html_quote_blocks(quote, limit))
+    for i, task in enumerate(answer.comparison, start=1):
+        blocks.append(
+            f"<b>{i}. {_e(task.quote.province or 'Không rõ tỉnh')}</b>\n"
+            f"{_e(textwrap.shorten(task.task, 400, placeholder='…'))}\n{_html_task(task)}\n"
+            f"<i>{_e(task.quote.citation)}</i>"
+        )
     for group in answer.groups:
         header = f"■ <b>{_e(group.title)}</b>" + (f" ({_e(group.province)})" if group.province else "")
         blocks.append(header)

@@ -25,8 +25,9 @@ from corpus.facts import (
 )
 from corpus.furniture import classify, site_chrome
 from corpus.layout import Block, read_blocks
-from corpus.models import Chunk, Document, DocumentFacts, FurnitureItem, LoadProblem, NodeKind, TaskRecord
+from corpus.models import Chunk, Document, DocumentFacts, FurnitureItem, LoadProblem, NodeKind, Relation, TaskRecord
 from corpus.readers import SUPPORTED_SUFFIXES, TEXT_SUFFIXES, read_document_text
+from corpus.relations import extract_relations
 from corpus.structure import parse_document
 from corpus.tasks import extract_tasks
 
@@ -43,6 +44,7 @@ class LoadedDocument(BaseModel):
     document: Document
     chunks: list[Chunk]
     tasks: list[TaskRecord]
+    relations: list[Relation] = Field(default_factory=list)
 
 
 class Corpus(BaseModel):
@@ -137,7 +139,8 @@ def load_document(path: Path, max_chunk_tokens: int = MAX_CHUNK_TOKENS) -> Loade
     chunks, by_node = chunk_document(document, max_chunk_tokens)
     if not chunks:
         raise CorpusError("không tách được đoạn nội dung nào từ văn bản")
-    return LoadedDocument(document=document, chunks=chunks, tasks=extract_tasks(document, by_node))
+    tasks = extract_tasks(document, by_node)
+    return LoadedDocument(document=document, chunks=chunks, tasks=tasks, relations=extract_relations(document))
 
 
 def document_files(directory: Path) -> list[Path]:

@@ -203,3 +203,22 @@ class LoadProblem(BaseModel):
 
     path: str
     reason: str
+
+
+class Relation(BaseModel):
+    """A clause by which a document replaces, repeals, amends or ends the force of another one.
+
+    ``target_so_hieu`` is the number as printed with spaces removed; ``scope`` is 'part' when the
+    clause touches only some articles, clauses or words of the target; ``quote`` holds the clause's
+    own words and ``where`` the unit it stands in ('Điều 3', 'Khoản 2 Điều 1').
+    """
+
+    doc_id: str
+    relation: str
+    scope: str = "whole"
+    target_so_hieu: str
+    target_kind: str | None = None
+    target_date: dt.date | None = None
+    target_issuer: str | None = None
+    quote: str
+    where: str = ""

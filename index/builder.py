@@ -35,7 +35,7 @@ from index.store import ChunkStore, EmbeddingCache, text_hash
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
-PARSER_VERSION = "8"
+PARSER_VERSION = "9"
 MANIFEST = "manifest.json"
 SAVE_EVERY = 256  # vectors are cached in batches, so an interrupted build keeps its progress
 
@@ -237,6 +237,7 @@ def build_index(
                 {"facts": doc.facts.model_dump(mode="json"), "warnings": doc.warnings, "path": doc.path},
             )
         store.add_tasks(corpus.tasks)
+        store.add_relations(r for loaded in corpus.documents for r in loaded.relations)
         store.commit()
         store.close()
         LexicalIndex.build(words, folded).save(build_dir)

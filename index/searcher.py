@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from corpus.models import Chunk, TaskRecord
+from corpus.models import Chunk, DocumentFacts, Relation, TaskRecord
 from corpus.normalize import fold_accents
+from corpus.relations import DocumentStatus, document_status
 from index.accents import AccentRestorer
 from index.analysis import FUNCTION_WORDS, folded_tokens
 from index.builder import check_manifest, read_manifest
@@ -104,6 +105,7 @@ class Searcher:
             self.chunks: list[Chunk] = store.chunks()
             self.tasks: list[TaskRecord] = store.tasks()
             self.documents = store.documents()
+            self.relations: list[Relation] = store.relations()
             store.close()
             self.lexical = LexicalIndex.load(index_dir)
             self.dense = DenseIndex.load(index_dir / "vectors.faiss", self.manifest.index_type)
@@ -123,6 +125,10 @@ class Searcher:
         retellings = retelling_documents(self.chunks)
         self._retelling = np.array([c.doc_id in retellings for c in self.chunks])
         self.by_id = {c.id: c for c in self.chunks}
+        facts = {doc_id: DocumentFacts.model_validate(d["facts"]) for doc_id, d in self.documents.items()}
+        self.statuses: dict[str, DocumentStatus] = {
+            doc_id: document_status(f, self.relations, facts) for doc_id, f in facts.items()
+        }
 
     @property
     def embedder(self) -> Embedder:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.models import Chunk, TaskRecord
+from corpus.models import Chunk, Relation, TaskRecord
 
 
 def text_hash(text: str) -> str:
@@ -35,6 +35,7 @@ class ChunkStore:
                                  text_hash TEXT, words TEXT, folded TEXT);
             CREATE TABLE tasks (id TEXT PRIMARY KEY, doc_id TEXT, chunk_id TEXT, data TEXT);
             CREATE TABLE documents (doc_id TEXT PRIMARY KEY, content_hash TEXT, data TEXT);
+            CREATE TABLE relations (doc_id TEXT, data TEXT);
             CREATE INDEX chunks_doc ON chunks(doc_id);
             """
         )
@@ -71,6 +72,10 @@ class ChunkStore:
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (doc_id, content_hash, json.dumps(data, default=str))
         )
 
+    def add_relations(self, relations: Iterable[Relation]) -> None:
+        """Insert the replace / repeal / amend / expire clauses each document states."""
+        self.db.executemany("INSERT INTO relations VALUES (?, ?)", ((r.doc_id, r.model_dump_json()) for r in relations))
+
     def commit(self) -> None:
         """Flush to disk."""
         self.db.commit()
@@ -93,6 +98,11 @@ class ChunkStore:
     def documents(self) -> dict[str, dict]:
         """Facts and warnings of each indexed document."""
         return {doc_id: json.loads(d) for doc_id, d in self.db.execute("SELECT doc_id, data FROM documents")}
+
+    def relations(self) -> list[Relation]:
+        """Every relation, in document order."""
+        rows = self.db.execute("SELECT data FROM relations ORDER BY rowid")
+        return [Relation.model_validate_json(d) for (d,) in rows]
 
     def close(self) -> None:
         """Close the connection."""

@@ -63,12 +63,19 @@ def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
-    """`tracuu tasks [--agency NAME] [--json]`."""
-    tasks = _load(settings).tasks
+    """`tracuu tasks [--agency NAME] [--json | --xlsx FILE]`."""
+    corpus = _load(settings)
+    tasks = corpus.tasks
     if args.agency:
         wanted = agency_key(args.agency)
         tasks = [t for t in tasks if any(wanted in agency_key(a.name) for a in t.lead)]
-    if args.json:
+    if args.xlsx:
+        from bot.export import rows_from_records, write_workbook
+
+        facts = {d.document.id: d.document.facts for d in corpus.documents}
+        write_workbook(rows_from_records(tasks, facts), Path(args.xlsx))
+        print(f"Đã ghi {len(tasks)} nhiệm vụ vào {args.xlsx}")
+    elif args.json:
         for task in tasks:
             print(task.model_dump_json())
     else:
@@ -264,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tasks", help="bảng nhiệm vụ: chủ trì, phối hợp, thời hạn")
     p.add_argument("--agency", help="lọc theo cơ quan chủ trì")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--xlsx", metavar="FILE", help="ghi bảng nhiệm vụ ra tệp Excel (.xlsx)")
     p.set_defaults(func=cmd_tasks)
     p = sub.add_parser("start", help="chạy việc chính trên kho văn bản")
     p.set_defaults(func=cmd_start)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from corpus.coverage import CoverageReport
 from corpus.loader import Corpus, LoadedDocument
 from corpus.models import Agency, Node, NodeKind, TaskRecord
+from corpus.relations import document_status
 from index.models import Hit
 
 
@@ -30,8 +31,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequenc
 
 
 def documents_table(corpus: Corpus) -> str:
-    """One line per document: id, type, số hiệu, date, province, chunks, tasks, warnings."""
+    """One line per document: id, type, số hiệu, date, province, status, chunks, tasks, warnings."""
     rows = []
+    sources = {d.document.id: d.document.facts for d in corpus.documents}
+    relations = [r for d in corpus.documents for r in d.relations]
     for d in corpus.documents:
         f = d.document.facts
         rows.append(
@@ -41,15 +44,16 @@ def documents_table(corpus: Corpus) -> str:
                 f.so_hieu or "—",
                 f.ngay_ban_hanh.strftime("%d/%m/%Y") if f.ngay_ban_hanh else "—",
                 f.tinh or "—",
+                document_status(f, relations, sources).label,
                 str(len(d.chunks)),
                 str(len(d.tasks)),
                 "; ".join(d.document.warnings) or "",
             ]
         )
     out = table(
-        ["Mã", "Loại", "Số hiệu", "Ngày", "Tỉnh", "Đoạn", "Nhiệm vụ", "Cảnh báo"],
+        ["Mã", "Loại", "Số hiệu", "Ngày", "Tỉnh", "Hiệu lực", "Đoạn", "Nhiệm vụ", "Cảnh báo"],
         rows,
-        [22, 26, 14, 10, 12, 5, 8, 40],
+        [22, 26, 14, 10, 12, 40, 5, 8, 40],
     )
     if corpus.problems:
         out += "\n\nKhông nạp được:\n" + "\n".join(f"  - {p.path}: {p.reason}" for p in corpus.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +47,10 @@ class Settings(BaseSettings):
     )
     rate_limit: int = Field(default=20, ge=1, description="questions per user per rate window")
     rate_window_s: float = Field(default=60.0, gt=0)
+    reminder_days: int = Field(default=7, ge=0, description="remind of tasks due within this many days")
+    reminder_time: dt.time = Field(default=dt.time(8, 0), description="daily reminder time (HH:MM)")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", description="time zone of the reminder time and dates")
+    upload_max_mb: float = Field(default=20.0, gt=0, description="largest file an admin may upload (Telegram: 20)")
 
     @field_validator("allowed_chat_ids", "admin_ids", mode="before")
     @classmethod
@@ -79,6 +84,12 @@ class Settings(BaseSettings):
             rate_limit=self.rate_limit,
             rate_window_s=self.rate_window_s,
             feedback_path=self.data_dir / "feedback.sqlite",
+            data_dir=self.data_dir,
+            corpus_dir=self.corpus_dir,
+            reminder_days=self.reminder_days,
+            reminder_time=self.reminder_time,
+            timezone=self.timezone,
+            upload_max_bytes=int(self.upload_max_mb * 1024 * 1024),
         )
 
     def embedder(self) -> Embedder:

@@ -1,8 +1,9 @@
 """A local stand-in for the Telegram Bot API on 127.0.0.1, for end-to-end and load tests.
 
-It implements getMe, getUpdates (long polling), sendMessage, editMessageText,
-answerCallbackQuery, answerInlineQuery, setMyCommands and deleteWebhook, records every call,
-and lets a test push updates as Telegram would deliver them.
+It implements getMe, getUpdates (long polling), sendMessage, sendDocument, editMessageText,
+answerCallbackQuery, answerInlineQuery, setMyCommands, deleteWebhook and getFile with the file
+download route, records every call, and lets a test push updates (messages, edits, files, button
+presses, inline queries) as Telegram would deliver them.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class BotApiStandIn:
         self._runner: web.AppRunner | None = None
         self.lock = threading.Lock()
         self.flood_next = 0  # answer this many sendMessage calls with 429 Too Many Requests
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file name, bytes) users sent
+        self._file_ids = itertools.count(1)
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -93,6 +96,7 @@ class BotApiStandIn:
         self._new_update = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         self._runner = web.AppRunner(app)
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, self.host, 0)
@@ -135,6 +139,29 @@ class BotApiStandIn:
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"message": message}
+
+    def edited(self, original: dict[str, Any], text: str) -> int:
+        """Push an edit of a message pushed earlier (the payload ``build_message`` returned)."""
+        message = {**original["message"], "text": text, "edit_date": int(time.time())}
+        return self.push({"edited_message": message})
+
+    def add_file(self, file_name: str, content: bytes) -> dict[str, Any]:
+        """Make a file downloadable and return the Document object a message carries."""
+        file_id = f"file-{next(self._file_ids)}"
+        with self.lock:
+            self.files[file_id] = (file_name, content)
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name, "file_size": len(content)}
+
+    def build_document(
+        self, file_name: str, content: bytes, user_id: int = 1001, caption: str | None = None, **extra
+    ) -> dict[str, Any]:
+        """The update payload of a file sent to the bot (without update_id)."""
+        payload = self.build_message("", user_id, **extra)
+        del payload["message"]["text"]
+        payload["message"]["document"] = self.add_file(file_name, content)
+        if caption:
+            payload["message"]["caption"] = caption
+        return payload
 
     def callback(self, data: str, message: dict[str, Any], user_id: int = 1001) -> int:
         """Push a button press on a message the bot sent."""
@@ -190,6 +217,9 @@ class BotApiStandIn:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+                continue
             try:
                 params[key] = json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
             except json.JSONDecodeError:
@@ -217,6 +247,30 @@ class BotApiStandIn:
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         return web.json_response({"ok": True, "result": await handler(params)})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["file_path"].split("/")[0]
+        with self.lock:
+            self.calls.append(Call("downloadFile", {"file_path": request.match_info["file_path"]}))
+            found = self.files.get(file_id)
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[1], content_type="application/octet-stream")
+
+    async def _m_getfile(self, params):
+        file_id = params["file_id"]
+        with self.lock:
+            name, content = self.files[file_id]
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content),
+                "file_path": f"{file_id}/{name}"}  # fmt: skip
+
+    async def _m_senddocument(self, params):
+        message = self._sent_message(params)
+        document = params.get("document") or {}
+        message["document"] = {"file_id": "sent", "file_unique_id": "sent", "file_name": document.get("filename")}
+        return message
 
     async def _m_getme(self, params):
         return BOT_USER

@@ -26,7 +26,9 @@ def standin():
 @pytest.fixture
 def make_bot(standin, seed_searcher, tmp_path):
     async def make(**overrides):
-        config = BotConfig(token=TOKEN, base_url=standin.base_url, feedback_path=tmp_path / "fb.sqlite", **overrides)
+        config = BotConfig(
+            token=TOKEN, base_url=standin.base_url, feedback_path=tmp_path / "fb.sqlite", data_dir=tmp_path, **overrides
+        )
         tracuu = TracuuBot(config, Answerer(seed_searcher))
         app = build_application(config, tracuu)
         await app.initialize()
