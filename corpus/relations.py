@@ -93,8 +93,12 @@ _ITEM_BLOCK = re.compile(
     r"(?i)\b(?:sửa đổi|bổ sung|quy định tại|hướng dẫn|căn cứ|thực hiện|lý do|(?<!kèm )theo|được|áp dụng)\b"
 )
 _ITEM_PREFIX_WORDS = 10
+_PART_ITEM_PREFIX_WORDS = 30
+_PART_LIST = re.compile(r"(?i)^\s*(?:các\s+|toàn bộ\s+)?(?:khoản|điểm|điều|phụ lục|mục|chương|phần)\b")
 _PART_PREFIX_WORDS = 15
-_SUBJECT_WORDS = 25
+_SUBJECT_WORDS = 35
+# 'Các nội dung khác còn lại hết hiệu lực …' speaks of the document the clause named before.
+_REMAINDER = re.compile(r"(?i)^(?:các|những)?\s*(?:nội dung|phần|quy định|điều, khoản)\s+(?:khác\s+)?còn lại\b")
 
 
 @dataclass
@@ -164,6 +168,10 @@ def _refs(text: str) -> list[_Ref]:
     return out
 
 
+def _trigger_name(match: re.Match[str]) -> str:
+    return re.sub(r"\d+$", "", next(k for k, v in match.groupdict().items() if v is not None))
+
+
 def _triggers(text: str) -> list[tuple[str, int, int]]:
     out = []
     for m in _TRIGGER.finditer(text):
@@ -201,13 +209,17 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return list(zip(bounds, [*bounds[1:], end], strict=True))
 
 
-def _pick(text: str, refs: list[_Ref], start: int, end: int, first_gap_words: int) -> list[tuple[_Ref, str]]:
+def _pick(
+    text: str, refs: list[_Ref], start: int, end: int, first_gap_words: int, verbs: set[str] | None = None
+) -> list[tuple[_Ref, str]]:
     """Targets among the refs in text[start:end]: the first of each ';'-part and those coordinated with it.
 
     The first part's first ref may stand up to ``first_gap_words`` words after ``start`` (the verb);
     a later part's first ref must open it. A ref introduced by another verb ('về sửa đổi, bổ sung
     Quyết định số …', 'quy định tại …') describes a target and is skipped, as is everything after
-    it in that part. Each target comes with the words before it in its part, which tell its scope.
+    it in that part. A part that repeats one of ``verbs`` ('…; bãi bỏ điểm b … Nghị định số …') reads
+    as if the verb were not there. Each target comes with the words before it in its part, which
+    tell its scope.
     """
     targets: list[tuple[_Ref, str]] = []
     describing = False  # an amending verb describes a single target; its own list may run on past ';'
@@ -220,7 +232,11 @@ def _pick(text: str, refs: list[_Ref], start: int, end: int, first_gap_words: in
                 if describing:
                     break
                 gap = text[s : ref.start]
+                if i and verbs and (again := _TRIGGER.match(gap.lstrip())) and _trigger_name(again) in verbs:
+                    gap = gap.lstrip()[again.end() :]
                 limit = first_gap_words if i == 0 else _PART_PREFIX_WORDS
+                if _PART_LIST.match(gap):
+                    limit = max(limit, _PART_ITEM_PREFIX_WORDS)
                 blocked = _FIRST_BLOCK if i == 0 else _PART_BLOCK
                 if _words(gap) > limit or blocked.search(_QUOTED.sub(" ", gap)):
                     break
@@ -272,6 +288,8 @@ class _Reader:
         self.own = normalize_so_hieu(document.facts.so_hieu or "") if document.facts.so_hieu else None
         self.found: list[tuple[_Found, str]] = []
         self.pending: list[str] | None = None
+        self.in_title = False
+        self.line_refs: list[_Ref] = []
 
     # ------------------------------------------------------------------ one sentence
     def sentence(self, text: str, context: list[_Ref]) -> tuple[list[_Found], list[str] | None]:
@@ -282,7 +300,9 @@ class _Reader:
         opening = _opening_triggers(clean)
         if opening:
             names, end = opening
-            targets = _pick(clean, refs, end, len(clean), _FIRST_GAP_WORDS)
+            targets = _pick(clean, refs, end, len(clean), _FIRST_GAP_WORDS, set(names))
+            if targets:
+                names += self._second_verbs(clean, end, targets[0][0].start, names)
             return self._emit(names, clean, end, targets, context, text)
         for name, t_start, t_end in _triggers(clean):
             if name == "expires":
@@ -304,6 +324,16 @@ class _Reader:
             return self._emit(list(dict.fromkeys(names)), clean, t_end, targets, [], text)
         return found, None
 
+    @staticmethod
+    def _second_verbs(clean: str, end: int, first_target: int, names: list[str]) -> list[str]:
+        """Verbs joined to the opening one before the first target ('Sửa đổi … và bãi bỏ … tại …')."""
+        out = []
+        for name, start, _ in _triggers(clean[end:first_target]):
+            joined = re.search(r"(?i)(?:,|\bvà)\s*$", clean[: end + start])
+            if name != "expires" and name not in names + out and joined:
+                out.append(name)
+        return out
+
     def _emit(
         self, names: list[str], clean: str, end: int, targets: list[tuple[_Ref, str]], context: list[_Ref], text: str
     ) -> tuple[list[_Found], list[str] | None]:
@@ -311,6 +341,8 @@ class _Reader:
             rest = clean[end:].rstrip()
             if rest.endswith(":") and not re.search(r"(?i)như sau\s*:$", rest):
                 return [], names
+            if self.in_title and re.search(r"(?i)\b(?:các|những)\b", rest) and not _refs(rest):
+                return [], names  # 'Điều 1. Bãi bỏ các quyết định' heads the list of its clauses
             if context and not _refs(clean[end:]):
                 return [_Found(n, "part", ref, text.strip()) for n in names for ref in context[:1]], None
             return [], None
@@ -337,6 +369,8 @@ class _Reader:
         head = _MARKER.sub("", before)
         offset = len(before) - len(head)
         targets = _pick(clean, [r for r in refs if r.start < t_start], offset, t_start, _SUBJECT_WORDS)
+        if not targets and self.line_refs and _REMAINDER.match(head):
+            return [_Found("expires", "part", self.line_refs[0], text.strip())], None
         return [_Found("expires", _scope("expires", p), r, text.strip()) for r, p in targets], None
 
     # ------------------------------------------------------------------ lines and list items
@@ -346,12 +380,13 @@ class _Reader:
         refs = [r for r in _refs(clean) if normalize_so_hieu(r.so_hieu) != self.own]
         body = _MARKER.sub("", clean)
         offset = len(clean) - len(body)
-        if not refs or _words(clean[offset : refs[0].start]) > _ITEM_PREFIX_WORDS:
+        if not refs:
             return []
         prefix = clean[offset : refs[0].start]
-        if _ITEM_BLOCK.search(prefix):
+        limit = _PART_ITEM_PREFIX_WORDS if _PART_LIST.match(prefix) else _ITEM_PREFIX_WORDS
+        if _words(prefix) > limit or _ITEM_BLOCK.search(prefix):
             return []
-        targets = _pick(clean, refs, offset, len(clean), _ITEM_PREFIX_WORDS)
+        targets = _pick(clean, refs, offset, len(clean), limit)
         assert self.pending is not None
         return [_Found(name, _scope(name, p), r, line.strip()) for r, p in targets for name in self.pending]
 
@@ -366,9 +401,11 @@ class _Reader:
                 return items
             self.pending = None
         out: list[_Found] = []
+        self.line_refs = []
         for _, sentence in _sentences(line):
             found, pending = self.sentence(sentence, context)
             out.extend(found)
+            self.line_refs += [r for r in _refs(sentence) if normalize_so_hieu(r.so_hieu) != self.own]
             if pending:
                 self.pending = pending
         return out
@@ -385,7 +422,8 @@ class _Reader:
             lines.append(node.title)
         if node.kind not in (NodeKind.TABLE, NodeKind.ROW):
             lines.extend(node.text.splitlines())
-        for line in lines:
+        for k, line in enumerate(lines):
+            self.in_title = k == 0 and node.kind == NodeKind.ARTICLE and bool(node.title)
             found = self.line(line, where, context)
             own.extend(found)
             self.found.extend((f, where) for f in found)

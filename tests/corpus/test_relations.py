@@ -46,6 +46,32 @@ def test_a_list_under_the_verb_gives_one_target_per_item(shared):
     assert {"9/2019/QĐ-UBND", "6/2020/QĐ-UBND", "76/2024/QĐ-UBND"} <= targets and len(targets) == 8
 
 
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        # 'Điều 1. Bãi bỏ toàn bộ các quyết định' heads its numbered clauses
+        ("d5e470b7ce8d175f", {("repeals", "43/2017/QĐ-UBND"), ("repeals", "40/2013/QĐ-UBND")}),
+        # '… và bãi bỏ danh mục số thứ tự 1646 tại Phụ lục kèm theo Quyết định số 2411/QĐ-UBND'
+        ("741f24db1e774799", {("amends", "2411/QĐ-UBND"), ("repeals", "2411/QĐ-UBND")}),
+        # 'c) Khoản 2 Điều 3; các khoản 1, 3 Điều 7 … của Nghị định số 135/2020/NĐ-CP' under an expiry list
+        ("750314c2c5666d56", {("expires", "135/2020/NĐ-CP"), ("expires", "33/2023/NĐ-CP")}),
+        # '…; bãi bỏ điểm b, điểm d … Nghị định số 158/2018/NĐ-CP' after two phrase repeals
+        ("e8b69e31579c0186", {("repeals", "158/2018/NĐ-CP")}),
+        # '3. Quyết định số 2075/QĐ-BYT … còn hiệu lực một phần … Các nội dung khác còn lại hết hiệu lực'
+        ("85dfc8ce7a836e1d", {("expires", "1292/QĐ-BYT"), ("expires", "2075/QĐ-BYT")}),
+    ],
+)
+def test_partial_and_listed_targets(shared, doc, expected):
+    loaded = load_document(shared / "realdocs" / "documents" / f"{doc}.md")
+    assert expected <= _rels(loaded)
+
+
+def test_an_article_that_amends_as_follows_keeps_the_title_target(shared):
+    """'Điều 1. Sửa đổi, bổ sung điểm a khoản 3 Điều 5 như sau:' amends the Thông tư the title names."""
+    loaded = load_document(shared / "realdocs" / "documents" / "9468c93dcae695bb.md")
+    assert ("amends", "67/2024/TT-BQP") in _rels(loaded)
+
+
 def test_the_website_boilerplate_and_preamble_are_not_read(shared):
     """A realdocs file whose site header lists related documents but whose body states no such clause."""
     loaded = load_document(shared / "realdocs" / "documents" / "00e8b0e4daffc2ef.md")
