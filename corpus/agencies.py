@@ -44,6 +44,9 @@ _HEADS = (
     "Bộ",
     "Cục",
     "Chi cục",
+    "Chi nhánh",
+    "Tổng cục",
+    "Vụ",
     "Thanh tra",
     "Kho bạc",
     "Đài",
@@ -92,7 +95,8 @@ _HEADS = (
     "Lãnh đạo",
 )
 _NOT_AGENCY = (
-    r"(?!\s+(?:hành|chức|phận|nghị|thi|tiêu chí|trưởng|cáo|chống|ngừa|tránh|đất|nhập|thảo|kết|hữu|dẫn|hợp|lý)\b)"
+    r"(?!\s+(?:hành|chức|phận|nghị|thi|tiêu chí|trưởng|cáo|chống|ngừa|tránh|đất|nhập|thảo|kết|hữu|dẫn|hợp|lý|việc|án"
+    r"|mùa)\b)"
     r"(?!,\s*chống\b)"
 )
 _HEAD = re.compile(
@@ -123,7 +127,7 @@ _ACTOR_NOUNS = (
     r"|hợp tác xã|thành viên|chủ đầu tư|nhà đầu tư|cá nhân|hộ|chủ tịch|giám đốc|thủ trưởng|trưởng|bộ trưởng|cán bộ"
     r"|công chức|viên chức|chuyên viên|người|cơ sở|câu lạc bộ|nhóm|chủ quản|chủ sở hữu|công ty|lực lượng|chính quyền"
     r"|kiểm toán viên|nhà cung cấp|cấp ủy|tổ|giáo vụ|văn thư|lưu trữ|kế toán|thủ quỹ|bộ phận|trung tâm|chi cục|cục"
-    r"|viện|đài|ủy ban|uỷ ban|hội đồng|ban quản lý|bệnh viện|trạm"
+    r"|viện|đài|ủy ban|uỷ ban|hội đồng|ban quản lý|bệnh viện|trạm|chuyên gia"
 )
 _GENERIC_ACTOR = re.compile(
     rf"^(?:(?:các|những|mọi)\s+)?(?:{_ACTOR_NOUNS})\b|^(?:tổ chức, cá nhân|cơ quan thuế|cơ quan đăng ký"
@@ -147,11 +151,43 @@ def starts_with_actor(text: str) -> bool:
     return starts_with_agency(text) or bool(_GENERIC_ACTOR.match(text))
 
 
+def plausible_name(wording: str) -> bool:
+    """False for wording that is a clause, a form's blank or a glued label rather than a name.
+
+    'Ủy ban nhân dân thành phố Hải Phòng là chủ sở hữu các công', 'Nhóm 3: Thư', 'GIÁM ĐỐC (Họ tên,
+    chữ', 'Văn phòng Chính phủ xin', 'Cơ sở dữ liệu được' are not who does a task.
+    """
+    text = normalize_inline(wording).strip(" .;,")
+    if not text or len(text.split()) > 30 or text.count("(") != text.count(")"):
+        return False
+    if _CLAUSE_IN_NAME.search(text) or _DANGLING_END.search(text) or _FORM_BLANK.search(text):
+        return False
+    return bool(_DESCRIBED_ROLE.match(text)) or not _VERB_AFTER_NAME.search(text)
+
+
+# A body named by what it does may hold a verb ('Người nộp phí', 'cơ quan ký kết hợp đồng'); a named
+# agency followed by one is a clause ('Sở Y tế đăng tải', 'Giám đốc Trung tâm ra').
+_DESCRIBED_ROLE = re.compile(r"(?i)^(?:các\s+)?(?:người|cơ quan|đơn vị|tổ chức|cá nhân|bộ phận|tổ)\b")
+_VERB_AFTER_NAME = re.compile(r"(?<!\w)(?:đăng tải|có văn bản|quy định chi tiết|dừng|gửi|nộp|ra quyết định|ra$)(?!\w)")
+
+
+_LABEL_TAIL = re.compile(r"\s+[a-zđ]\)(?:\[\d+\])?\s*$")  # 'Bộ Xây dựng a)': the first item's label glued on
+_CLAUSE_IN_NAME = re.compile(  # lower case only: 'Cần Thơ' is a name, 'cần' a verb
+    r"(?<!\w)(?:là(?!\s+(?:tổ chức|cá nhân|hộ gia đình|doanh nghiệp|người|đơn vị)\b)|thì|nếu|phải|có thể|cần"
+    r"|đã|sẽ|đang|xem xét|căn cứ|đáp ứng|hưởng|như sau|sau đây|xin"
+    r"|(?<!thẩm quyền )quyết định)(?!\w)|:(?!\s*[A-ZĐÀ-Ỹ])"
+)
+_DANGLING_END = re.compile(r"(?<!\w)(?:được|và|của|việc|tới|để|các|cho|với|về|tại|trong|sau|tái)$")
+_FORM_BLANK = re.compile(r"…|\.{3}|\((?:tên|ký|họ tên|nêu tên)|(?i:nêu tên cụ thể)")
+
+
 def is_actor(wording: str) -> bool:
     """True for an agency, an official's post or a generic actor ('các sở, ban, ngành'); False for 'Cơ quan', 'Các'."""
     text = normalize_inline(wording).strip(" .;,:")
     if _ACRONYM.fullmatch(text):
         return True  # an acronym standing for a body named earlier ('VNMAC')
+    if not plausible_name(text):
+        return False
     if len(text.split()) < 2 or _NOT_ACTOR.match(text) or text.lower() in ("tổ chức", "cá nhân"):
         return False
     if _NOT_ACTOR_HEAD.match(text):
@@ -240,7 +276,7 @@ def _split(text: str) -> tuple[tuple[str, str, bool], ...]:
                 pieces.append(part)
         for item in pieces:
             for sub in _JOINER.split(item):
-                sub = sub.replace("\ue000", ",").strip(" .;,")
+                sub = _LABEL_TAIL.sub("", sub.replace("\ue000", ",")).strip(" .;,")
                 if sub and not re.fullmatch(r"\(.*\)", sub):
                     name = canonical_agency(sub)
                     out.append((name, sub, is_generic(name)))

@@ -18,7 +18,7 @@ from corpus.layout import clean_lines
 from corpus.loader import Corpus, LoadedDocument
 from corpus.models import Chunk
 from corpus.readers import read_document_text
-from corpus.tasks import NO_DUTY_SECTION
+from corpus.tasks import NO_DUTY_SECTION, actors
 
 LONG_LINE = 40
 _LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+|^[-+–•*]\s+|^\(\d+\)\s+")
@@ -28,11 +28,12 @@ _NO_DUTY = re.compile(
     r"|\bcó trách nhiệm với\b|^Điều \d+\.|(?i:\b(?:chúng tôi|tôi)\b)"
     r"|^(?:[a-zđ\d]+[.)]\s+)?(?:Chủ trì,\s*)?phối hợp với [^.;]*$"
 )
-# 'chủ trì' after a role noun ('tổ chức chủ trì', 'cơ quan chủ trì') names a role, not a duty;
+# 'chủ trì' after a role noun ('tổ chức chủ trì', 'cơ quan chủ trì') names a role, not a duty, and
+# 'đã chủ trì buổi làm việc' reports a meeting; 'tự chịu trách nhiệm' is autonomy, not an assignment;
 # 'chuyển giao', 'bàn giao', 'được giao' hand something over rather than assign work.
 _DUTY = re.compile(
-    r"(?<!tổ chức )(?<!cơ quan )(?<!đơn vị )(?<!người )(?<!cá nhân )(?<!sự )(?<!vai trò )\bchủ trì\b"
-    r"|\b(?:chịu|có) trách nhiệm\b"
+    r"(?<![Tt]ổ chức )(?<![Cc]ơ quan )(?<![Đđ]ơn vị )(?<!người )(?<!cá nhân )(?<!sự )(?<!vai trò )(?<!đã )"
+    r"(?<!được giao )\bchủ trì\b|(?<!tự )\b(?:chịu|có) trách nhiệm\b"
     r"|(?<!chuyển )(?<!bàn )(?<!được )(?<!đã )(?<!\w)[Gg]iao\s+(?:cho\s+)?(?:các\s+)?(?:Sở|Ủy ban|UBND|Văn phòng"
     r"|Ban|Công an|Bộ|Thanh tra|Trung tâm|Phòng|Chủ tịch|Giám đốc|Thủ trưởng|cơ quan|đơn vị)\b"
     r"|\bphối hợp (?:với|thực hiện)\b"
@@ -89,6 +90,12 @@ class CoverageReport(BaseModel):
         return sum(len(d.missed_duties) for d in self.documents) / duties if duties else 0.0
 
 
+def _is_assignment_heading(text: str) -> bool:
+    """'1. Giao Giám đốc Sở Tư pháp' over a list: the duties are the items below it, not this line."""
+    m = re.match(r"^Giao\s+(?:cho\s+)?(.+?)\s*:?$", text)
+    return bool(m) and len(m[1].split()) <= 15 and bool(actors(m[1]))
+
+
 def duty_sentences(text: str) -> list[str]:
     """Sentences of a text that look like they assign a duty.
 
@@ -99,7 +106,8 @@ def duty_sentences(text: str) -> list[str]:
     for line in text.splitlines():
         for s in split_sentences(line):
             bare = _LABEL.sub("", s.strip(), count=1)
-            if _DUTY.search(s) and not _NO_DUTY.search(bare) and not _HEADING.search(s.rstrip()):
+            duty_like = _DUTY.search(s) and not _NO_DUTY.search(bare) and not _HEADING.search(s.rstrip())
+            if duty_like and not _is_assignment_heading(bare):
                 out.append(s)
     return out
 

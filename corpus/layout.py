@@ -31,8 +31,9 @@ _GLUED_BOLD = re.compile(r"(?<=[A-ZĐÀ-Ỹ]{2})\*\*\*\*(?=[A-ZĐÀ-Ỹ][a-zđà
 _EMPTY_BOLD = re.compile(r"\*\*\*\*")
 # '**Điều 2. **Sở Công Thương …': the bold span is the heading, the rest of the line its body.
 _BOLD_ARTICLE = re.compile(r"\*\*((?:Điều|ĐIỀU)\s+\d+\s*[.:]?[^*]*?)\*\*(?P<after>[^\S\n]*)(?=[^\s*|])")
-# A bold span that wraps over lines (no blank line, no table bar inside) is one heading or title.
-_BOLD_SPAN = re.compile(r"\*\*(?=[^*\n|]*\n)(?:(?!\n\s*\n|\n\|)[^*])+?\*\*")
+_PARAGRAPH_BREAK = re.compile(r"(\n[^\S\n]*\n)")
+_BOLD_MARK = re.compile(r"\*\*")
+_NEW_UNIT = re.compile(r"\s*(?:(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC)\s+\d|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-+•]\s)")
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _LIST_STAR = re.compile(r"^\*\s+(?=\S)")
 _BULLET_BEFORE_LABEL = re.compile(r"^[-*+•]\s+(?=(?:[a-zđ]|\d{1,3})[.)]\s)")
@@ -91,15 +92,36 @@ def _mark_emphasis(text: str) -> str:
     """Turn emphasis that carries structure into split/join marks, without changing the line count."""
     text = _GLUED_BOLD.sub(SPLIT, text)
     text = _EMPTY_BOLD.sub("", text)
-    text = _BOLD_SPAN.sub(lambda m: m.group(0).replace("\n", JOIN + "\n"), text)
+    text = "".join(_join_wrapped_bold(part) for part in _PARAGRAPH_BREAK.split(text))
     return _BOLD_ARTICLE.sub(lambda m: f"**{m.group(1).rstrip()}**{SPLIT}", text)
+
+
+def _join_wrapped_bold(paragraph: str) -> str:
+    """Mark the line ends inside a bold span that wraps over lines: one heading or title.
+
+    Marks pair in order within the paragraph ('**Điều 1.** Công bố … **Điều 2. Hiệu lực' has
+    no span from the first closing mark to the next opening one); a span with a table bar in it,
+    or a line inside it that opens a new unit ('2. …', 'Điều 3'), is left alone.
+    """
+    marks = [m.start() for m in _BOLD_MARK.finditer(paragraph)]
+    if len(marks) < 2 or "\n" not in paragraph:
+        return paragraph
+    out, pos = [], 0
+    for start, end in zip(marks[0::2], marks[1::2], strict=False):
+        span = paragraph[start:end]
+        lines = span.split("\n")
+        if len(lines) > 1 and "|" not in span and not any(_NEW_UNIT.match(line) for line in lines[1:]):
+            out.append(paragraph[pos:start] + span.replace("\n", JOIN + "\n"))
+            pos = end
+    out.append(paragraph[pos:])
+    return "".join(out)
 
 
 def clean_lines(text: str) -> list[_Line]:
     """Raw lines, character-normalised and without Markdown marks; decoration lines become blank."""
     out: list[_Line] = []
     for index, raw in enumerate(_mark_emphasis(normalize_chars(text, tones=False)).split("\n")):
-        join = raw.rstrip().endswith(JOIN)
+        join = raw.rstrip(" \t\r").endswith(JOIN)
         line = strip_emphasis(raw.replace(JOIN, ""))
         line = FOOTER_AFTER_END.sub(r"\1", re.sub(r"[^\S\x1e]+", " ", line).strip())
         if _DECORATION.match(line):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.agencies import is_actor, split_agencies, starts_with_actor
+from corpus.agencies import is_actor, plausible_name, split_agencies, starts_with_actor
 from corpus.deadlines import deadline_phrase, parse_period
 from corpus.models import Agency, Chunk, Document, Node, NodeKind, SubTask, TaskRecord
 from corpus.tables import column_roles
@@ -29,7 +29,7 @@ THUC_HIEN = "thuc_hien"
 THI_HANH = "thi_hanh"
 ROLES = (CHU_TRI, PHOI_HOP, THAM_DINH, THEO_DOI, THUC_HIEN, THI_HANH)
 
-_LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+|^[-+–•*]\s+|^\(\d+\)\s+")
+_LABEL = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)](?:\[\d+\])?\s+|^[-+–•*]\s+|^\(\d+\)\s+")
 # Predicates, strongest first: the subject of 'có trách nhiệm' is the actor even when a weaker verb comes earlier.
 _RESPONSIBLE = re.compile(r"\b(?:có|chịu) trách nhiệm\b")
 _LEADS = re.compile(r"\b(?:chủ trì|là cơ quan (?:chủ trì|đầu mối|thường trực)|là (?:đơn vị )?đầu mối|làm đầu mối)\b")
@@ -50,7 +50,7 @@ _DUTY_IN_NAME = re.compile(
 )
 # Noun phrases inside actor names that contain a verb: 'cơ quan quản lý nhà nước', 'các tổ chức, cá nhân'.
 _NAME_COMPOUNDS = re.compile(
-    r"quản lý nhà nước|(?:cơ quan|đơn vị|ngành|sở|phòng|bộ phận) quản lý|(?:^|các |những |, |và )tổ chức"
+    r"quản lý nhà nước|(?:cơ quan|đơn vị|ngành|sở|phòng|bộ phận|[Bb]an) [Qq]uản lý|(?:^|các |những |, |và )tổ chức"
     r"|(?:[Cc]ơ quan|đơn vị) (?:chủ trì|phối hợp)"
     r"|được (?:giao|phân công)(?: chủ trì)?(?: thực hiện)?(?: nhiệm vụ)?(?: theo (?:Kế hoạch|Chỉ thị|Quyết định) này)?"
     r"|(?:có )?liên quan(?: đến (?:việc )?[^,;]*?(?= và |,|$))?"
@@ -64,7 +64,8 @@ _NARRATIVE = re.compile(
 _TENSE = re.compile(r"(?<!\w)(?:đã|đang|sẽ)(?!\w)")
 _NOT_SUBJECT = re.compile(r"(?<!\w)(?:đã|đang|sẽ|không|khi|nếu)(?!\w)")
 _NOUN_BEFORE = re.compile(r"(?:,|các|những|và)\s*$")
-_CLAUSE_END = re.compile(r",\s+|\bthì\s+|\s[-–:]\s")
+_CLAUSE_END = re.compile(r",\s+|\bthì\s+|\s[-–:]\s|:\s+")
+_APPOSITION = re.compile(r",?\s+(?:là|khi|sau khi|nếu|trong trường hợp|thuộc diện|có nhu cầu)\s+")
 _ADVERBS = re.compile(r"\s+(?:hoàn toàn|trực tiếp|phải|cũng|đều)\s*$")
 _LEADING_CLAUSE = re.compile(
     r"^(?:Trong|Chậm nhất|Sau khi|Trước khi|Khi|Căn cứ|Đối với|Định kỳ|Hằng|Hàng|Trường hợp)\b"
@@ -115,14 +116,29 @@ def subject_and_predicate(sentence: str) -> tuple[list[Agency], str] | None:
         for m in pattern.finditer(sentence):
             if m.group(0) == "tổ chức" and _NOUN_BEFORE.search(sentence[: m.start()]):
                 continue  # 'các sở, tổ chức chính trị - xã hội': a noun, not the predicate
-            for subject in _subjects(sentence[: m.start()], weak):
+            candidates = _subjects(sentence[: m.start()], weak)
+            if not weak:  # 'Sở A là cơ quan quản lý …, có trách nhiệm': the head before the apposition
+                candidates += [head for c in candidates if (head := _APPOSITION.split(c, maxsplit=1)[0]) != c]
+            for subject in candidates:
                 if weak and (len(subject.split()) > 20 or not _verb_free(subject)):
                     continue
                 if len(subject.split()) > 60 or _NOT_SUBJECT.search(subject):
                     continue
-                if found := actors(subject):
+                if found := actors(subject) or (not weak and _described_actor(subject)):
                     return found, sentence[m.start() :].strip()
     return None
+
+
+def _described_actor(subject: str) -> list[Agency]:
+    """One generic actor described by what it does, before 'có/chịu trách nhiệm' only.
+
+    'Đơn vị cung cấp dịch vụ kiểm định, kiểm tra', 'cơ quan tham mưu, quản lý nhà nước về di sản
+    văn hóa ở trung ương': the verbs inside describe the actor, and the commas do not list others.
+    """
+    text = subject.strip(" ,;:")
+    if not _DESCRIBED.match(text) or len(text.split()) > 25 or not plausible_name(text):
+        return []
+    return [Agency(name=text[:1].upper() + text[1:], wording=text, generic=True)]
 
 
 def _subjects(prefix: str, weak: bool) -> list[str]:
@@ -157,7 +173,7 @@ _PARTNERS = re.compile(
     r"|quản lý|tuyên truyền|thẩm định|bảo đảm|đảm bảo|trình|ban hành|tiến hành|tiếp nhận|thanh tra|chỉ đạo|tăng cường"
     r"|hoàn thiện|rà soát|tiếp tục|khẩn trương|về|tại|theo)\b|[;.]|$)"
 )
-_SENTENCES = re.compile(r"(?<=[.!?;])\s+(?=[a-zđ]\)\s)|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+(?=[a-zđ]\)\s)|(?<=[.!?;:])\s+(?=\(\d+\)\s)|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
 _ROLE_SUBHEADING = re.compile(
     r"^(?:chủ trì,?\s*)?(?:phối hợp|chủ động phối hợp)(?: chặt chẽ)? với\s+(?P<partners>.+?)\s*:?$", re.I
 )
@@ -176,12 +192,31 @@ _BOILERPLATE = re.compile(
 _LIST_INTRO = re.compile(r"\b(?:sau|như sau|sau đây|gồm|bao gồm|các nội dung|các nhiệm vụ|các hoạt động)\s*:$")
 _NOT_A_DUTY = re.compile(r"^(?:Trường hợp|Khi |Trên đây|Ngoài (?:các|những)|Nếu |Trong quá trình|Quá trình)")
 _DUTY_TITLE = re.compile(
-    r"^(?:Trách nhiệm(?: thực hiện)?|Nhiệm vụ(?:, quyền hạn)?(?: và quyền hạn)?|Chức năng, nhiệm vụ|Phân công)\s+"
+    r"^(?:Trách nhiệm(?:(?:,| và) quyền hạn)?(?: thực hiện)?|Nhiệm vụ(?:(?:,| và) quyền hạn)?"
+    r"|Chức năng(?:,| và) nhiệm vụ(?:(?:,| và) quyền hạn)?|Phân công)\s+"
     r"(?:của|đối với|cho)\s+(?P<agency>.+?)\s*:?$"
     r"|^(?:Các\s+)?(?:Nội dung|Nhiệm vụ|Việc)\s+(?P<agency2>.+?)\s+(?:có trách nhiệm|chịu trách nhiệm|chủ trì|thực hiện"
     r"|phối hợp)\b.{0,40}$",
     re.IGNORECASE,
 )
+_DESCRIBED = re.compile(
+    r"(?i)^(?:các\s+)?(?:cơ quan|đơn vị|tổ chức(?!\s+(?:thực hiện|triển khai))|bộ phận|cá nhân|người"
+    r"|chủ(?!\s+(?:trì|động|trương|yếu|đề)\b))\s+\w"
+)
+_ABOUT_BODY = re.compile(
+    r"(?i)\b(?:về|thành lập)\s+((?:quỹ|trung tâm|ban quản lý|viện|hội đồng)\s+[^,;.]{3,60}?)"
+    r"(?=\s+(?:và|để|theo|trên|thuộc|của)\b|[,;.]|$)"
+)
+_BARE_SUBJECT = re.compile(
+    r"^(Quỹ|Trung tâm|Ban|Cục|Chi cục|Viện|Hội đồng|Văn phòng|Công ty|Tổ|Đoàn|Sở|Trường|Bệnh viện)"
+    r"\s+(?:(?:có|chịu) trách nhiệm|chủ trì)\b"
+)
+# Under an agency heading, a duty after a leading condition names no one else: 'Khi …, có trách nhiệm …'.
+_CONDITIONAL_DUTY = re.compile(r",\s*(?:phải\s+)?(?:có|chịu) trách nhiệm\b")
+_ROLE_NOUN = re.compile(r"(?i)(?:cơ quan|đơn vị)\s+(?:chủ trì|được giao chủ trì|đầu mối)")
+_CLAUSES = re.compile(r"\s*;\s+|:\s+(?=[a-zđ])")
+# 'Các Ông (Bà): Chánh Văn phòng …; Giám đốc … chịu trách nhiệm thi hành': the addressing words.
+_ADDRESSEES = re.compile(r"^(?:Các\s+)?[Ôô]ng\s*(?:/|,|\()\s*[Bb]à\)?\s*:?\s*")
 _TITLED = (NodeKind.ARTICLE, NodeKind.CHAPTER, NodeKind.SECTION, NodeKind.PART)
 _SECTIONS = (*_TITLED, NodeKind.PLAN_SECTION, NodeKind.PLAN_AREA, NodeKind.PLAN_SUBAREA)
 _FOR_AGENCY = re.compile(r"^(?:Đối với|Về phía)\s+(?P<agency>.+?)\s*:\s*(?P<rest>.*)$")
@@ -275,9 +310,9 @@ def agency_heading(text: str) -> tuple[list[Agency], str] | None:
     """
     text = _ASKED.sub("", strip_label(text).strip())
     text = _HEADING_TAIL.sub(lambda m: ":" if m.group(0).rstrip().endswith(":") else "", text).strip()
-    if not text or len(text) > 300:
-        return None
-    if m := _DUTY_TITLE.match(text):
+    if not text or (len(text) > 300 and not _AGENCY_COLON.match(text)):
+        return None  # a long line can still be 'Cơ quan nơi đến: Chấp hành …; có trách nhiệm …'
+    if len(text) <= 300 and (m := _DUTY_TITLE.match(text)):
         found = actors(m["agency"] or m["agency2"])
         return (found, "") if found else None
     if m := _FOR_AGENCY.match(text):
@@ -286,8 +321,8 @@ def agency_heading(text: str) -> tuple[list[Agency], str] | None:
     head, rest = text, ""
     if m := _AGENCY_COLON.match(text):
         head, rest = m["agency"], m["rest"]
-    elif text.endswith((".", ";")) or len(text) > 160:
-        return None
+    elif text.endswith(";") or (text.endswith(".") and len(text.split()) > 12) or len(text) > 160:
+        return None  # a sentence, not a heading ('1. Văn phòng Ủy ban nhân dân tỉnh.' is a heading)
     if not starts_with_actor(head) or _DUTY_IN_NAME.search(_NAME_COMPOUNDS.sub(" ", head)):
         return None
     inner = re.search(r"\(([^()]{5,200})\)\s*$", head)
@@ -315,15 +350,21 @@ class _Extractor:
         self.year = _default_year(doc)
         self.records: list[TaskRecord] = []
         self.subject = self._document_subject()
+        self.heading_agencies: list[Agency] = []
 
     def _document_subject(self) -> list[Agency]:
         """The body a document is about ('… chức năng, nhiệm vụ … của Trung tâm Phục vụ hành chính công')."""
         title = self.doc.facts.trich_yeu or ""
-        m = _ABOUT.search(title)
-        return actors(m["agency"]) if m else []
+        if m := _ABOUT.search(title):
+            return actors(m["agency"])
+        if m := _ABOUT_BODY.search(title):  # 'Quy định chi tiết về quỹ nhà ở quốc gia và …'
+            name = m[1][:1].upper() + m[1][1:]
+            return actors(name)
+        return []
 
     def record(self, node: Node, task: str, lead: list[Agency], role: str, evidence: str, **fields: object) -> None:
         chunk = self.by_node.get(id(node))
+        lead = [a for a in lead if is_actor(a.wording) or _described_actor(a.wording)]
         if chunk is None or not lead:
             return
         task = task.strip().rstrip(":;").strip()
@@ -409,15 +450,28 @@ class _Extractor:
         return True
 
     def prose(self, node: Node, text: str) -> bool:
-        """Sentences that name their actor: 'Giao Sở X chủ trì …', 'Sở X có trách nhiệm …', '… thi hành …'."""
+        """Sentences that name their actor: 'Giao Sở X chủ trì …', 'Sở X có trách nhiệm …', '… thi hành …'.
+
+        A sentence whose opening names no actor may still hold a clause that does, after ';' or
+        ':' ('… cấp có thẩm quyền xem xét bố trí công tác; công chức có trách nhiệm chấp hành …');
+        only 'có/chịu trách nhiệm' or 'chủ trì' make such a clause a duty, and it does not stand
+        for the sentence (under an agency heading, the sentence stays the heading's).
+        """
         found = False
         for sentence in _SENTENCES.split(strip_label(text)):
-            found = self._sentence(node, strip_label(sentence), text) or found
+            sentence = strip_label(sentence)
+            if self._sentence(node, sentence, text):
+                found = True
+                continue
+            for clause in _CLAUSES.split(sentence)[1:]:
+                if _RESPONSIBLE.search(clause) or _LEADS.search(clause):
+                    self._sentence(node, clause.strip(), text)
         return found
 
     def _sentence(self, node: Node, sentence: str, evidence: str) -> bool:
         if _BOILERPLATE.search(sentence):
             return False
+        sentence = _ADDRESSEES.sub("", sentence)
         if (m := _ENFORCE.match(sentence)) and _verb_free(m["agency"]) and " là " not in m["agency"]:
             lead = actors(m["agency"])
             if lead:
@@ -429,8 +483,14 @@ class _Extractor:
                 lead, duty = given
                 self.record(node, duty, lead, role_of(duty), evidence, partners=_partners(duty))
                 return True
+        if self.subject and (m := _BARE_SUBJECT.match(sentence)) and self.subject[0].name.startswith(m[1]):
+            duty = sentence[m.end(1) :].strip()  # 'Quỹ có trách nhiệm …' in a decision about that Quỹ
+            self.record(node, sentence, list(self.subject), role_of(duty), evidence, partners=_partners(duty))
+            return True
         if (parsed := subject_and_predicate(sentence)) and not parsed[1].startswith("ban hành"):
             lead, duty = parsed
+            if self.heading_agencies and all(_ROLE_NOUN.fullmatch(a.wording) for a in lead):
+                lead = list(self.heading_agencies)  # 'cơ quan chủ trì' under 'Trách nhiệm của Sở A' is Sở A
             self.record(node, sentence, lead, role_of(duty), evidence, partners=_partners(duty))
             return True
         return False
@@ -438,8 +498,14 @@ class _Extractor:
     def duty(self, node: Node, text: str, scope: _Scope) -> None:
         """A duty listed under an agency heading: the heading's agency does it, unless the line names another."""
         duty = strip_label(text)
-        if not duty or _NOT_A_DUTY.match(duty) or self.prose(node, text):
-            return
+        self.heading_agencies = scope.agencies
+        try:
+            if not duty or self.prose(node, text):
+                return
+            if _NOT_A_DUTY.match(duty) and not (scope.agencies and _CONDITIONAL_DUTY.search(duty)):
+                return
+        finally:
+            self.heading_agencies = []
         if node.children and (duty.endswith(":") or len(duty.split()) < 8 or _ROLE_SUBHEADING.match(duty)):
             return  # a sub-heading over duties, not a duty
         partners = _partners(duty) or scope.partners
@@ -559,10 +625,14 @@ class _Extractor:
             if node.children and (first.rstrip().endswith(":") or _ROLE_SUBHEADING.match(strip_label(first))):
                 return _Scope(scope.agencies, _partners(first) or scope.partners)
             return scope
+        before = len(self.records)
         for line in own:
             self.prose(node, line)
         if node.children and (m := _DIRECTS.search(first)) and (delegated := actors(m["actors"])):
             return _Scope(agencies=delegated)  # 'Giao Ban Quản lý … chỉ đạo các đơn vị …:' then the units' duties
+        if node.children and _LIST_INTRO.search(first.rstrip()) and len(self.records) > before:
+            # 'Giao Sở A là cơ quan đầu mối, chủ trì …; tổ chức thực hiện các nhiệm vụ sau:' — the items are Sở A's
+            return _Scope(agencies=list(self.records[before].lead))
         return scope
 
 
