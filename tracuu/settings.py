@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.telegram_bot import BotConfig
 from corpus.loader import BUNDLED_CORPUS
 from index.builder import IndexConfig
-from index.embedder import DEFAULT_MODEL, Embedder, load_embedder
+from index.embedder import DEFAULT_MODEL, PRECISIONS, Embedder, EmbedderSpec
 from index.errors import ConfigError
 
 
@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     max_seq_length: int = Field(default=512, ge=16, le=8192)
     hnsw_threshold: int = Field(default=50_000, ge=1, description="use HNSW above this many chunks")
     threads: int | None = Field(default=None, description="torch CPU threads (default: all cores)")
+    embedding_precision: str = Field(
+        default="int8", description="int8: the default model quantized on ONNX Runtime; fp32: sentence-transformers"
+    )
+    ivf_threshold: int = Field(default=300_000, ge=1, description="use IVF-PQ (with exact re-ranking) above this")
+    embed_group: int = Field(default=256, ge=1, description="chunks embedded, cached and shipped to Ray together")
+    ray_workers: int | None = Field(default=None, ge=1, description="Ray embedding actors (default: one per CPU)")
+    ray_temp_dir: Path | None = Field(default=None, description="session folder of a local Ray cluster")
 
     telegram_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "TRACUU_TELEGRAM_BOT_TOKEN"), repr=False
@@ -47,6 +54,13 @@ class Settings(BaseSettings):
     rate_limit: int = Field(default=20, ge=1, description="questions per user per rate window")
     rate_window_s: float = Field(default=60.0, gt=0)
 
+    @field_validator("embedding_precision")
+    @classmethod
+    def _precision(cls, value: str) -> str:
+        if value not in PRECISIONS:
+            raise ValueError(f"must be one of {', '.join(PRECISIONS)}")
+        return value
+
     @field_validator("allowed_chat_ids", "admin_ids", mode="before")
     @classmethod
     def _id_list(cls, value: object) -> object:
@@ -60,9 +74,11 @@ class Settings(BaseSettings):
         return IndexConfig(
             corpus_dir=self.corpus_dir,
             data_dir=self.data_dir,
-            model_name=self.model,
+            model_name=self.model_id,
             hnsw_threshold=self.hnsw_threshold,
+            ivf_threshold=self.ivf_threshold,
             max_chunk_tokens=self.max_chunk_tokens,
+            embed_group=self.embed_group,
         )
 
     def bot_config(self) -> BotConfig:
@@ -81,14 +97,24 @@ class Settings(BaseSettings):
             feedback_path=self.data_dir / "feedback.sqlite",
         )
 
-    def embedder(self) -> Embedder:
-        """Load the configured embedding model (converting the default one on first use)."""
-        return load_embedder(
-            self.model,
-            self.model_cache_dir,
+    @property
+    def model_id(self) -> str:
+        """The id of the vectors this configuration makes (model plus int8 marker)."""
+        return self.embedder_spec().model_id
+
+    def embedder_spec(self) -> EmbedderSpec:
+        """The embedder as a plain record a Ray worker can load."""
+        return EmbedderSpec(
+            model=self.model,
+            cache_dir=self.model_cache_dir,
+            precision=self.embedding_precision,
             query_prompt=self.query_prompt,
             passage_prompt=self.passage_prompt,
             segmented_input=self.segmented_input,
             max_seq_length=self.max_seq_length,
             threads=self.threads,
         )
+
+    def embedder(self) -> Embedder:
+        """Load the configured embedding model (converting or exporting the default one on first use)."""
+        return self.embedder_spec().load()
