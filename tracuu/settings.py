@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.telegram_bot import BotConfig
 from corpus.loader import BUNDLED_CORPUS
 from index.builder import IndexConfig
 from index.embedder import DEFAULT_MODEL, PRECISIONS, Embedder, EmbedderSpec
 from index.errors import ConfigError
+
+if TYPE_CHECKING:  # the Telegram stack is imported only by the commands that run the bot
+    from bot.telegram_bot import BotConfig
 
 
 class Settings(BaseSettings):
@@ -83,6 +85,8 @@ class Settings(BaseSettings):
 
     def bot_config(self) -> BotConfig:
         """The Telegram settings; a clear error when the token is missing."""
+        from bot.telegram_bot import BotConfig
+
         if not self.telegram_bot_token:
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export TELEGRAM_BOT_TOKEN=<token>"
