@@ -382,7 +382,11 @@ def _build_index(
 
 
 def _swap_current(config: IndexConfig, final: Path) -> None:
-    """Point ``current`` at the new build atomically, then remove older builds."""
+    """Point ``current`` at the new build atomically, then remove builds older than the one it replaced.
+
+    The replaced build stays until the next one: a searcher still serving from it (the bot, during
+    a reload) reads its chunk store and memory-mapped files lazily.
+    """
     link_tmp = config.data_dir / f".current-{os.getpid()}"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
@@ -390,7 +394,7 @@ def _swap_current(config: IndexConfig, final: Path) -> None:
     old = config.current.resolve() if config.current.is_symlink() else None
     os.replace(link_tmp, config.current)
     for stale in config.data_dir.glob("index-*"):
-        if stale != final and (old is None or stale == old or stale.name < final.name):
+        if stale not in (final, old):
             shutil.rmtree(stale, ignore_errors=True)
     for leftover in config.data_dir.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)

@@ -142,3 +142,14 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path):
     config = IndexConfig(corpus_dir=tmp_path / "none", data_dir=tmp_path / "data", model_name=MODEL)
     with pytest.raises(IndexError_, match="không nạp được văn bản nào"):
         build_index(config, lambda: HashEmbedder(8))
+
+
+def test_the_replaced_build_is_kept_until_the_next(setup):
+    config, embedder = setup
+    build_index(config, lambda: embedder)
+    first = config.current.resolve()
+    build_index(config, lambda: embedder, force=True)
+    second = config.current.resolve()
+    assert first.exists() and second != first
+    build_index(config, lambda: embedder, force=True)
+    assert not first.exists() and second.exists() and len(list(config.data_dir.glob("index-*"))) == 2

@@ -38,7 +38,7 @@ def test_open_index_rebuilds_a_damaged_index(copy, e5_embedder, e5_model_id, nam
     damage(old / name)
     notices: list[str] = []
     searcher = open_index(copy, lambda: e5_embedder, e5_model_id, notices.append)
-    assert copy.current.resolve() != old and not old.exists()
+    assert copy.current.resolve() != old
     assert any("đang dựng lại" in n for n in notices) and any("Đã dựng chỉ mục" in n for n in notices)
     assert any("0 đoạn nhúng mới" in n for n in notices)  # the cached vectors were reused
     assert searcher.search(QUESTION).hits[0].chunk.id == "qn-2548-2017:kt/muc-ii/khoan-1/diem-c"
