@@ -150,9 +150,11 @@ class OnnxEmbedder:
         meta = json.loads((model_dir / "export.json").read_text())
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        # Threads that wait by sleeping, not spinning: spinning burns the cores a shared machine needs.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.inter_op_num_threads = 1
         if threads:
             options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
         try:
             self.session = ort.InferenceSession(
                 str(model_dir / MODEL_FILES[precision]), options, providers=["CPUExecutionProvider"]
