@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     segmented_input: bool = Field(default=False, description="feed underthesea-segmented text (PhoBERT models)")
     max_seq_length: int = Field(default=512, ge=16, le=8192)
     hnsw_threshold: int = Field(default=50_000, ge=1, description="use HNSW above this many chunks")
-    threads: int | None = Field(default=None, description="torch CPU threads (default: all cores)")
+    threads: int | None = Field(default=None, description="CPU threads of the embedding model (default: all cores)")
     embedding_precision: str = Field(
         default="int8", description="int8: the default model quantized on ONNX Runtime; fp32: sentence-transformers"
     )
