@@ -1,6 +1,6 @@
 """Answer latency: the `tracuu ask` path per question after warm-up, on the configured index.
 
-python -m eval.bench_ask [--data-dir data] [--questions eval/dev.jsonl] [--repeat 3] [--no-refresh]
+python -m eval.bench_ask [--data-dir data] [--corpus DIR] [--questions eval/dev.jsonl] [--repeat 3] [--no-refresh]
 
 ``ready_s`` counts from this process's start to the first answer (imports, index, query model), as
 the bot does before its first poll. ``--no-refresh`` opens the index as it is, without checking it
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     """Print p50/p95 answer time, with and without diacritics."""
     parser = argparse.ArgumentParser(prog="python -m eval.bench_ask")
     parser.add_argument("--data-dir", default="data")
+    parser.add_argument("--corpus", help="the corpus the index was built from (default: the bundled one)")
     parser.add_argument("--questions", default=str(Path(__file__).parent / "dev.jsonl"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-refresh", action="store_true", help="open the index as it is (synthetic indexes)")
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     from tracuu.cli import open_searcher
     from tracuu.settings import Settings
 
-    settings = Settings(data_dir=Path(args.data_dir))
+    settings = Settings(data_dir=Path(args.data_dir), **({"corpus_dir": Path(args.corpus)} if args.corpus else {}))
     if args.no_refresh:
         current = settings.data_dir / "current"
         searcher = Searcher(current, settings.embedder, read_manifest(current).model)

@@ -393,8 +393,9 @@ def _swap_current(config: IndexConfig, final: Path) -> None:
     link_tmp.symlink_to(final.name)
     old = config.current.resolve() if config.current.is_symlink() else None
     os.replace(link_tmp, config.current)
+    keep = {final.name, old.name if old else None}
     for stale in config.data_dir.glob("index-*"):
-        if stale not in (final, old):
+        if stale.name not in keep:
             shutil.rmtree(stale, ignore_errors=True)
     for leftover in config.data_dir.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)

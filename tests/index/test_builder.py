@@ -1,6 +1,7 @@
 """Index round-trip, staleness, corruption, model mismatch and incremental update."""
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,8 +145,12 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path):
         build_index(config, lambda: HashEmbedder(8))
 
 
-def test_the_replaced_build_is_kept_until_the_next(setup):
+@pytest.mark.parametrize("relative", [False, True])
+def test_the_replaced_build_is_kept_until_the_next(setup, relative, monkeypatch):
     config, embedder = setup
+    if relative:
+        monkeypatch.chdir(config.data_dir.parent)
+        config = config.model_copy(update={"data_dir": Path(config.data_dir.name)})
     build_index(config, lambda: embedder)
     first = config.current.resolve()
     build_index(config, lambda: embedder, force=True)
