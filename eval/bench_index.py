@@ -282,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-dir", required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from index.light_imports import register_light_underthesea
+
+    register_light_underthesea()  # as `tracuu` does: memory and start-up as the product has them
     if args.what == "embed":
         result = bench_embed(Path(args.corpus), args.limit, args.compare.split(","))
     elif args.what == "build":
