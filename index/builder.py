@@ -63,6 +63,11 @@ class IndexConfig(BaseModel):
         return self.data_dir / "current"
 
     @property
+    def fingerprint_cache(self) -> Path:
+        """Recorded file hashes with sizes and times, so unchanged files are not read again."""
+        return self.data_dir / "cache" / "fingerprints.json"
+
+    @property
     def cache_path(self) -> Path:
         """The embedding cache shared by every build in this data dir."""
         return self.data_dir / "cache" / "embeddings.sqlite"
@@ -101,15 +106,38 @@ def passage_text(chunk: Chunk) -> str:
     return f"{title}\n{chunk.path_display}\n{_without_field_labels(chunk.text)}"
 
 
-def file_fingerprints(corpus_dir: Path) -> dict[str, str]:
-    """SHA-256 of every candidate file (and its sidecar), without parsing anything."""
+def file_fingerprints(corpus_dir: Path, cache_path: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every candidate file (and its sidecar), without parsing anything.
+
+    With ``cache_path``, a file whose size and modification time (ns) are those recorded last time
+    keeps its recorded hash instead of being read again: a national corpus is gigabytes, and the
+    bot checks it at every start.
+    """
+    known: dict[str, dict] = {}
+    corpus = str(corpus_dir.resolve())
+    if cache_path is not None and cache_path.exists():
+        with contextlib.suppress(ValueError, OSError, KeyError):
+            recorded = json.loads(cache_path.read_text(encoding="utf-8"))
+            known = recorded["files"] if recorded["corpus"] == corpus else {}
     out: dict[str, str] = {}
+    seen: dict[str, dict] = {}
     for path in document_files(corpus_dir):
-        digest = hashlib.sha256(path.read_bytes())
-        for sidecar in (path.with_suffix(".yaml"), path.with_suffix(".yml")):
-            if sidecar.exists():
-                digest.update(sidecar.read_bytes())
-        out[str(path.relative_to(corpus_dir))] = digest.hexdigest()
+        parts = [path, *(p for p in (path.with_suffix(".yaml"), path.with_suffix(".yml")) if p.exists())]
+        stats = [[p.stat().st_size, p.stat().st_mtime_ns] for p in parts]
+        name = str(path.relative_to(corpus_dir))
+        if known.get(name, {}).get("stat") == stats:
+            out[name] = known[name]["sha256"]
+        else:
+            digest = hashlib.sha256()
+            for part in parts:
+                digest.update(part.read_bytes())
+            out[name] = digest.hexdigest()
+        seen[name] = {"stat": stats, "sha256": out[name]}
+    if cache_path is not None and seen != known:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_path.with_name(f".{cache_path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"corpus": corpus, "files": seen}), encoding="utf-8")
+        os.replace(tmp, cache_path)
     return out
 
 
@@ -157,7 +185,7 @@ def check_manifest(manifest: IndexManifest, model_name: str | None = None) -> No
 
 def stale_reason(config: IndexConfig) -> str | None:
     """Why the current index must be rebuilt (missing, damaged, mismatched, corpus changed), or None."""
-    return _stale_reason(config, file_fingerprints(config.corpus_dir))
+    return _stale_reason(config, file_fingerprints(config.corpus_dir, config.fingerprint_cache))
 
 
 @contextlib.contextmanager
@@ -289,7 +317,7 @@ def _build_index(
     runner: EmbedRunner | None,
 ) -> BuildReport:
     started = time.perf_counter()
-    files = file_fingerprints(config.corpus_dir)
+    files = file_fingerprints(config.corpus_dir, config.fingerprint_cache)
     reason = "forced" if force else _stale_reason(config, files)
     if reason is None:
         manifest = read_manifest(config.current)

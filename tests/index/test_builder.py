@@ -158,3 +158,17 @@ def test_the_replaced_build_is_kept_until_the_next(setup, relative, monkeypatch)
     assert first.exists() and second != first
     build_index(config, lambda: embedder, force=True)
     assert not first.exists() and second.exists() and len(list(config.data_dir.glob("index-*"))) == 2
+
+
+def test_fingerprints_reuse_recorded_hashes_only_for_unchanged_files(setup):
+    from index.builder import file_fingerprints
+
+    config, _ = setup
+    plain = file_fingerprints(config.corpus_dir)
+    assert file_fingerprints(config.corpus_dir, config.fingerprint_cache) == plain
+    assert config.fingerprint_cache.exists()
+    assert file_fingerprints(config.corpus_dir, config.fingerprint_cache) == plain
+    html = config.corpus_dir / "tin-bai.html"
+    html.write_text(html.read_text(encoding="utf-8") + "\n<p>Thêm.</p>", encoding="utf-8")
+    changed = file_fingerprints(config.corpus_dir, config.fingerprint_cache)
+    assert changed["tin-bai.html"] != plain["tin-bai.html"] and changed == file_fingerprints(config.corpus_dir)
