@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,8 @@ def _export(source: Path, target: Path, max_seq_length: int) -> None:
 
     bert = AutoModel.from_pretrained(str(source), attn_implementation="eager").eval()
     ids = torch.ones((2, 16), dtype=torch.long)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's tracing notes are about shapes we keep dynamic
         torch.onnx.export(
             Pooled(bert),
             (ids, torch.ones_like(ids)),
