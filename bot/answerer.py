@@ -15,7 +15,7 @@ from bot.intent import article_number, asks_issuing_decision, detect_intent
 from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
 from bot.quote import quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
-from corpus.deadlines import deadline_phrase, overlaps, parse_period
+from corpus.deadlines import deadline_phrase, parse_period
 from corpus.models import Chunk, DocumentFacts, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
@@ -64,10 +64,7 @@ class Answerer:
     def __init__(self, searcher: Searcher, settings: AnswerSettings | None = None) -> None:
         self.searcher = searcher
         self.settings = settings or AnswerSettings()
-        self.tasks_by_chunk: dict[str, list[TaskRecord]] = defaultdict(list)
-        for task in searcher.tasks:
-            self.tasks_by_chunk[task.chunk_id].append(task)
-        names = {a.name for t in searcher.tasks for a in t.lead if not a.generic}
+        names = searcher.tasks.lead_names  # looked up in the index, not gathered from every task
         self.agency_keys = sorted(((agency_key(n), n) for n in names), key=lambda kv: -len(kv[0]))
 
     # ------------------------------------------------------------------ helpers
@@ -126,7 +123,7 @@ class Answerer:
         )
 
     def _best_record(self, chunk: Chunk, analysis: QueryAnalysis) -> TaskRecord | None:
-        records = self.tasks_by_chunk.get(chunk.id, [])
+        records = self.searcher.tasks.for_chunk(chunk.id)
         if not records:
             return None
         score = self._scorer(analysis)
@@ -194,30 +191,16 @@ class Answerer:
         if wanted is None:
             return False
         key = agency_key(wanted)
-        records = [
-            t
-            for t in self.searcher.tasks
-            if any(agency_key(a.name) == key for a in t.lead)
-            and (not analysis.provinces or t.tinh in analysis.provinces or t.tinh is None)
-        ]
+        records = self.searcher.tasks.led_by(key, analysis.provinces, self.settings.max_list)
         self._group(answer, records)
         answer.message = f"Các nhiệm vụ do {wanted} chủ trì"
         return bool(records)
 
     def _period(self, answer: Answer, question: str, analysis: QueryAnalysis) -> bool:
-        years = [t.period.start.year for t in self.searcher.tasks if t.period and t.period.start]
-        default_year = max(set(years), key=years.count) if years else None
-        wanted = parse_period(question, default_year)
+        wanted = parse_period(question, self.searcher.tasks.common_year)
         if wanted is None or wanted.start is None or wanted.end is None:
             return False
-        records = [
-            t
-            for t in self.searcher.tasks
-            if t.period
-            and t.period.kind != "thuong_xuyen"
-            and overlaps(t.period, wanted.start, wanted.end)
-            and (not analysis.provinces or t.tinh in analysis.provinces or t.tinh is None)
-        ]
+        records = self.searcher.tasks.due_between(wanted.start, wanted.end, analysis.provinces, self.settings.max_list)
         self._group(answer, records)
         answer.message = f"Các nhiệm vụ có thời hạn từ {wanted.start:%d/%m/%Y} đến {wanted.end:%d/%m/%Y}"
         return bool(records)
@@ -287,14 +270,13 @@ class Answerer:
             return False
         folded = fold_accents(question).lower()
         part = "qd" if "quyet dinh" in folded and not re.search(r"quy che|quy dinh|ke hoach", folded) else "kt"
-        prefixes = tuple(f"{n}/" for n in analysis.doc_numbers)
-        for chunk in self.searcher.chunks:
-            so_hieu = (chunk.facts.so_hieu or "").lstrip("0")
-            if so_hieu.startswith(prefixes) and re.search(rf":(?:{part}|vb)/dieu-{number}(?:/|$)", chunk.id):
-                answer.primary = whole_unit(chunk)
-                answer.confidence = 1.0
-                return True
-        return False
+        pattern = re.compile(rf":(?:{part}|vb)/dieu-{number}(?:/|$)")
+        chunk = self.searcher.chunks.first_row_matching(list(analysis.doc_numbers), pattern)
+        if chunk is None:
+            return False
+        answer.primary = whole_unit(chunk)
+        answer.confidence = 1.0
+        return True
 
     # ------------------------------------------------------------------ entry
     def answer(self, raw_question: str, mode: str = "hybrid") -> Answer:

@@ -10,6 +10,7 @@ import itertools
 import json
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -87,3 +88,33 @@ class AccentRestorer:
                 else (form[:1].upper() + form[1:] if original[:1].isupper() else form)
             )
         return "".join(parts)
+
+
+class LazyAccentRestorer:
+    """The restorer of an index, read from disk on the first question typed without diacritics.
+
+    Its counts grow with the corpus; most questions carry their accents and never need them, so
+    start-up does not pay for reading them.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._restorer: AccentRestorer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> AccentRestorer:
+        """The restorer, read once."""
+        if self._restorer is None:
+            with self._lock:
+                if self._restorer is None:
+                    self._restorer = AccentRestorer.load(self.path)
+        return self._restorer
+
+    def restore(self, text: str) -> str:
+        """See ``AccentRestorer.restore``."""
+        return self.loaded.restore(text)
+
+    def __getattr__(self, name: str):
+        """Anything else (``unigrams``, ``bigrams``) comes from the loaded restorer."""
+        return getattr(self.loaded, name)

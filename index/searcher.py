@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from corpus.models import Chunk, DocumentFacts, Relation, TaskRecord
+from corpus.models import Chunk, DocumentFacts, Relation
 from corpus.normalize import fold_accents
 from corpus.relations import DocumentStatus, document_status
-from index.accents import AccentRestorer
+from index.accents import LazyAccentRestorer
 from index.analysis import FUNCTION_WORDS, folded_tokens
-from index.builder import check_manifest, read_manifest
+from index.builder import check_files, check_manifest, read_manifest
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.errors import IndexError_
@@ -22,7 +22,7 @@ from index.fusion import fuse_rrf
 from index.lexical import LexicalIndex
 from index.models import Filters, Hit, RetrieverScore
 from index.query import QueryAnalysis, analyse_query, filters_from_query
-from index.store import ChunkStore
+from index.tables import ChunksById, ChunkTable, RowFacts, StoreReader, TaskTable
 
 MODES = ("bm25", "dense", "hybrid")
 
@@ -100,31 +100,32 @@ class Searcher:
     ) -> None:
         self.manifest = read_manifest(index_dir)
         check_manifest(self.manifest, model_name)
+        check_files(index_dir, self.manifest)
         try:
-            store = ChunkStore(index_dir / "chunks.sqlite")
-            self.chunks: list[Chunk] = store.chunks()
-            self.tasks: list[TaskRecord] = store.tasks()
-            self.documents = store.documents()
-            self.relations: list[Relation] = store.relations()
-            store.close()
+            # Memory-mapped or read on demand: start-up does not grow with the corpus.
+            reader = StoreReader(index_dir.resolve() / "chunks.sqlite")
+            self.chunks: ChunkTable = ChunkTable(reader, self.manifest.chunks)
+            self.tasks: TaskTable = TaskTable(reader)
+            self.documents = reader.documents()
+            self.rows = RowFacts.load(index_dir, self.documents)
+            self.relations: list[Relation] = reader.relations()
+            if self.manifest.chunks:
+                self.chunks[0], self.chunks[-1]  # both ends of the store must be readable
             self.lexical = LexicalIndex.load(index_dir)
-            self.dense = DenseIndex.load(index_dir / "vectors.faiss", self.manifest.index_type)
+            self.dense = DenseIndex.load(index_dir / "vectors.faiss", self.manifest.index_type, self.manifest.dense)
             accents = index_dir / "accents.json"
-            self.restorer = AccentRestorer.load(accents) if accents.exists() else None
+            self.restorer = LazyAccentRestorer(accents) if accents.exists() else None
         except Exception as exc:
             raise IndexError_(
                 f"index at {index_dir} is damaged ({exc.__class__.__name__}): run `tracuu index`"
             ) from exc
-        if len(self.chunks) != self.manifest.chunks or self.dense.size != len(self.chunks):
+        if len(self.rows.doc_of_row) != self.manifest.chunks or self.dense.size != len(self.chunks):
             raise IndexError_(f"index at {index_dir} is inconsistent with its manifest: run `tracuu index`")
         self._embedder_factory = embedder_factory
         self._embedder: Embedder | None = None
         self.weights = weights or FusionWeights()
-        self._tinh = np.array([c.facts.tinh or "" for c in self.chunks], dtype=object)
-        self._so_hieu = [c.facts.so_hieu or "" for c in self.chunks]
-        retellings = retelling_documents(self.chunks)
-        self._retelling = np.array([c.doc_id in retellings for c in self.chunks])
-        self.by_id = {c.id: c for c in self.chunks}
+        self._retelling = self.rows.retelling_rows
+        self.by_id = ChunksById(self.chunks)
         facts = {doc_id: DocumentFacts.model_validate(d["facts"]) for doc_id, d in self.documents.items()}
         self.statuses: dict[str, DocumentStatus] = {
             doc_id: document_status(f, self.relations, facts) for doc_id, f in facts.items()
@@ -161,33 +162,7 @@ class Searcher:
 
     def mask(self, filters: Filters, strict: bool) -> np.ndarray | None:
         """Rows allowed by the filters; a soft filter that would exclude everything is dropped."""
-        if filters.is_empty():
-            return None
-        allowed = np.ones(len(self.chunks), dtype=bool)
-        checks: list[np.ndarray] = []
-        if filters.provinces:
-            checks.append(np.array([t == "" or t in filters.provinces for t in self._tinh]))
-        if filters.so_hieu_prefixes:
-            prefixes = tuple(f"{p}/" for p in filters.so_hieu_prefixes)
-            checks.append(np.array([s.lstrip("0").startswith(prefixes) for s in self._so_hieu]))
-        if filters.doc_ids:
-            checks.append(np.array([c.doc_id in filters.doc_ids for c in self.chunks]))
-        if filters.doc_types:
-            checks.append(
-                np.array(
-                    [any(t.lower() in (c.facts.loai or "").lower() for t in filters.doc_types) for c in self.chunks]
-                )
-            )
-        if filters.years:
-            checks.append(
-                np.array(
-                    [bool(c.facts.ngay_ban_hanh) and c.facts.ngay_ban_hanh.year in filters.years for c in self.chunks]
-                )
-            )
-        for check in checks:
-            if strict or (allowed & check).any():
-                allowed &= check
-        return allowed
+        return self.rows.mask(filters, strict)
 
     def _lexical_ranking(
         self, field: str, tokens: list[str], allowed: np.ndarray | None

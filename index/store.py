@@ -10,12 +10,20 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.agencies import agency_key
 from corpus.models import Chunk, Relation, TaskRecord
 
 
 def text_hash(text: str) -> str:
     """Key for caches: the SHA-256 of the exact text embedded or analysed."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def so_hieu_number(so_hieu: str | None) -> str | None:
+    """'0925/QĐ-UBND' → '925': the number a question names, without leading zeros."""
+    if not so_hieu or "/" not in so_hieu:
+        return None
+    return so_hieu.lstrip("0").split("/")[0]
 
 
 class ChunkStore:
@@ -32,19 +40,32 @@ class ChunkStore:
         store.db.executescript(
             """
             CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, data TEXT,
-                                 text_hash TEXT, words TEXT, folded TEXT);
-            CREATE TABLE tasks (id TEXT PRIMARY KEY, doc_id TEXT, chunk_id TEXT, data TEXT);
+                                 text_hash TEXT, words TEXT, folded TEXT, so_hieu_number TEXT);
+            CREATE TABLE tasks (id TEXT PRIMARY KEY, doc_id TEXT, chunk_id TEXT, data TEXT, tinh TEXT,
+                                period_kind TEXT, period_start TEXT, period_end TEXT);
+            CREATE TABLE task_leads (task_id TEXT, agency_key TEXT, name TEXT, generic INTEGER);
             CREATE TABLE documents (doc_id TEXT PRIMARY KEY, content_hash TEXT, data TEXT);
             CREATE TABLE relations (doc_id TEXT, data TEXT);
-            CREATE INDEX chunks_doc ON chunks(doc_id);
             """
         )
         return store
 
+    def create_lookups(self) -> None:
+        """Indexes for the answer path's lookups (built after the bulk inserts, which is faster)."""
+        self.db.executescript(
+            """
+            CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+            CREATE INDEX IF NOT EXISTS chunks_number ON chunks(so_hieu_number);
+            CREATE INDEX IF NOT EXISTS tasks_chunk ON tasks(chunk_id);
+            CREATE INDEX IF NOT EXISTS tasks_period ON tasks(period_start, period_end);
+            CREATE INDEX IF NOT EXISTS task_leads_key ON task_leads(agency_key);
+            """
+        )
+
     def add_chunks(self, rows: Iterable[tuple[int, Chunk, str, list[str], list[str]]]) -> None:
         """Insert chunks with the hash of their indexed text and its analysed tokens."""
         self.db.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     row,
@@ -54,16 +75,34 @@ class ChunkStore:
                     h,
                     json.dumps(w, ensure_ascii=False),
                     json.dumps(f, ensure_ascii=False),
+                    so_hieu_number(c.facts.so_hieu),
                 )
                 for row, c, h, w, f in rows
             ),
         )
 
     def add_tasks(self, tasks: Iterable[TaskRecord]) -> None:
-        """Insert task records."""
+        """Insert task records, with their province, period and lead agencies as lookup columns."""
+        tasks = list({t.id: t for t in tasks}.values())  # one record per id, as INSERT OR REPLACE keeps
         self.db.executemany(
-            "INSERT OR REPLACE INTO tasks VALUES (?, ?, ?, ?)",
-            ((t.id, t.doc_id, t.chunk_id, t.model_dump_json()) for t in tasks),
+            "INSERT OR REPLACE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    t.id,
+                    t.doc_id,
+                    t.chunk_id,
+                    t.model_dump_json(),
+                    t.tinh,
+                    t.period.kind.value if t.period else None,
+                    t.period.start.isoformat() if t.period and t.period.start else None,
+                    t.period.end.isoformat() if t.period and t.period.end else None,
+                )
+                for t in tasks
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO task_leads VALUES (?, ?, ?, ?)",
+            ((t.id, agency_key(a.name), a.name, int(a.generic)) for t in tasks for a in t.lead),
         )
 
     def add_document(self, doc_id: str, content_hash: str, data: dict) -> None:

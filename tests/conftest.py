@@ -42,28 +42,42 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def e5_embedder(model_dir):
+    """The product's default embedder: e5-small quantized to int8 on ONNX Runtime."""
     from index.embedder import load_embedder
 
-    return load_embedder(None, MODEL_CACHE)
+    return load_embedder(None, MODEL_CACHE, precision="int8")
 
 
 @pytest.fixture(scope="session")
-def seed_index(tmp_path_factory, e5_embedder):
+def e5_fp32_embedder(model_dir):
+    """The converted e5-small in fp32 on sentence-transformers (the `embedding_precision=fp32` path)."""
+    from index.embedder import load_embedder
+
+    return load_embedder(None, MODEL_CACHE, precision="fp32")
+
+
+@pytest.fixture(scope="session")
+def e5_model_id():
+    from index.embedder import model_id
+
+    return model_id(None, "int8")
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, e5_embedder, e5_model_id):
     """The bundled seeds indexed with the real model, once per session."""
     from corpus.loader import BUNDLED_CORPUS
     from index.builder import IndexConfig, build_index
-    from index.embedder import DEFAULT_MODEL
 
     data_dir = tmp_path_factory.mktemp("seed-index")
-    config = IndexConfig(corpus_dir=BUNDLED_CORPUS, data_dir=data_dir, model_name=DEFAULT_MODEL)
+    config = IndexConfig(corpus_dir=BUNDLED_CORPUS, data_dir=data_dir, model_name=e5_model_id)
     build_index(config, lambda: e5_embedder)
     return config
 
 
 @pytest.fixture(scope="session")
-def seed_searcher(seed_index, e5_embedder):
+def seed_searcher(seed_index, e5_embedder, e5_model_id):
     """The real hybrid searcher over the bundled seeds."""
-    from index.embedder import DEFAULT_MODEL
     from index.searcher import Searcher
 
-    return Searcher(seed_index.current, lambda: e5_embedder, DEFAULT_MODEL)
+    return Searcher(seed_index.current, lambda: e5_embedder, e5_model_id)

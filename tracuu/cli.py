@@ -21,14 +21,17 @@ from eval.answers import evaluate_answers, operating_point
 from eval.judge import DEFAULT_QUESTIONS, load_questions
 from eval.report import summary_text, write_report
 from eval.retrieval import evaluate_retrieval
-from index.builder import build_index, index_summary
+from index.builder import EmbedRunner, build_index, index_summary, stale_reason
 from index.errors import ConfigError, IndexError_
+from index.heal import corpus_present, open_index
+from index.light_imports import register_light_underthesea
 from index.models import Filters
 from index.searcher import MODES, Searcher
 from tracuu.report import chunks_text, coverage_text, documents_table, hits_text, tasks_table, tree_text
 from tracuu.settings import Settings
 
 log = logging.getLogger("tracuu")
+LOCAL_RAY = "local"
 
 
 def _load(settings: Settings) -> Corpus:
@@ -134,21 +137,30 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    """`tracuu index`: build or refresh the index, with a progress bar and a summary."""
-    report = build_index(settings.index_config(), settings.embedder, force=args.force, progress=sys.stderr.isatty())
+    """`tracuu index [--ray [ADDRESS]]`: build or refresh the index, with a progress bar and a summary."""
+    if args.ray is None:
+        report = build_index(settings.index_config(), settings.embedder, force=args.force, progress=sys.stderr.isatty())
+    else:
+        from index.ray_embed import RayEmbedRunner
+
+        address = None if args.ray == LOCAL_RAY else args.ray
+        workers = args.ray_workers or settings.ray_workers
+        with RayEmbedRunner(settings.embedder_spec(), address, workers=workers, temp_dir=settings.ray_temp_dir) as run:
+            print(run.describe(), file=sys.stderr)
+            report = build_index(
+                settings.index_config(), settings.embedder, force=args.force, progress=sys.stderr.isatty(), runner=run
+            )
     print(index_summary(report))
     for problem in report.problems:
         print(f"  - không nạp được {problem}")
     return 0
 
 
-def open_searcher(settings: Settings) -> Searcher:
-    """The searcher over a fresh index: a stale, mismatched or corrupt index is rebuilt first."""
-    config = settings.index_config()
-    report = build_index(config, settings.embedder)
-    if report.rebuilt:
-        print(index_summary(report), file=sys.stderr)
-    return Searcher(config.current, settings.embedder, settings.model)
+def open_searcher(settings: Settings, runner: EmbedRunner | None = None) -> Searcher:
+    """The searcher over a fresh index: a stale, mismatched, damaged or missing index is rebuilt first."""
+    return open_index(
+        settings.index_config(), settings.embedder, settings.model_id, lambda m: print(m, file=sys.stderr), runner
+    )
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -198,7 +210,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.strip_diacritics:
         title += " (questions without diacritics)"
     result["meta"] = {"questions": str(args.questions), "corpus": str(settings.corpus_dir),
-                      "strip_diacritics": args.strip_diacritics, "model": settings.model}  # fmt: skip
+                      "strip_diacritics": args.strip_diacritics, "model": settings.model_id}  # fmt: skip
     print(summary_text(result, title))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -220,11 +232,37 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         handler.addFilter(redact)
     logging.getLogger().setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.rebuilding import RebuildingAnswerer, rebuild_in_background
+
     started = time.perf_counter()
-    answerer = open_answerer(settings)
-    answerer.answer("khởi động")
-    log.info("index loaded: %d chunks, ready in %.1fs", len(answerer.searcher.chunks), time.perf_counter() - started)
-    tracuu = TracuuBot(config, answerer, reload=lambda: open_answerer(settings))
+    index_config = settings.index_config()
+    reason = stale_reason(index_config)
+    answerer: Answerer | RebuildingAnswerer | None = None
+    if reason is None:
+        try:
+            answerer = Answerer(Searcher(index_config.current, settings.embedder, settings.model_id))
+            answerer.answer("khởi động")  # loads the query model before the first user waits for it
+        except IndexError_ as exc:
+            reason = str(exc)
+    if reason is not None:
+        if not corpus_present(index_config):
+            raise IndexError_(f"{reason}; and {index_config.corpus_dir} holds no document to rebuild from")
+        log.warning("index not usable (%s): rebuilding in the background", reason)
+        answerer = RebuildingAnswerer()
+    assert answerer is not None
+    tracuu = TracuuBot(config, answerer, reload=lambda: open_answerer(settings))  # type: ignore[arg-type]
+    if isinstance(answerer, RebuildingAnswerer):
+
+        def rebuild() -> Answerer:
+            fresh = open_answerer(settings)
+            fresh.answer("khởi động")
+            return fresh
+
+        rebuild_in_background(tracuu, rebuild)
+        log.info("answering with a rebuilding notice, ready in %.1fs", time.perf_counter() - started)
+    else:
+        chunks = len(answerer.searcher.chunks)
+        log.info("index loaded: %d chunks, ready in %.1fs", chunks, time.perf_counter() - started)
     app = build_application(config, tracuu)
     if getattr(args, "webhook_url", None):
         app.run_webhook(
@@ -293,6 +331,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
     p = sub.add_parser("index", help="dựng hoặc cập nhật chỉ mục tìm kiếm")
     p.add_argument("--force", action="store_true", help="dựng lại toàn bộ")
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const=LOCAL_RAY,
+        metavar="ĐỊA_CHỈ",
+        help="nhúng các đoạn mới trên Ray (không có địa chỉ: một cụm Ray cục bộ trên máy này)",
+    )
+    p.add_argument("--ray-workers", type=int, help="số tiến trình nhúng trên Ray (mặc định: mỗi CPU một tiến trình)")
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("search", help="tìm các đoạn liên quan, kèm trích dẫn và điểm từng bộ tìm")
     p.add_argument("query")
@@ -317,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, build Settings once, run the command."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    register_light_underthesea()  # word segmentation without underthesea's torch-loading translator
     args = build_parser().parse_args(argv)
     overrides: dict[str, object] = {"corpus_dir": args.corpus_dir} if args.corpus_dir else {}
     if getattr(args, "data_dir", None):

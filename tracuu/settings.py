@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.telegram_bot import BotConfig
 from corpus.loader import BUNDLED_CORPUS
 from index.builder import IndexConfig
-from index.embedder import DEFAULT_MODEL, Embedder, load_embedder
+from index.embedder import DEFAULT_MODEL, PRECISIONS, Embedder, EmbedderSpec
 from index.errors import ConfigError
+
+if TYPE_CHECKING:  # the Telegram stack is imported only by the commands that run the bot
+    from bot.telegram_bot import BotConfig
 
 
 class Settings(BaseSettings):
@@ -31,7 +33,14 @@ class Settings(BaseSettings):
     segmented_input: bool = Field(default=False, description="feed underthesea-segmented text (PhoBERT models)")
     max_seq_length: int = Field(default=512, ge=16, le=8192)
     hnsw_threshold: int = Field(default=50_000, ge=1, description="use HNSW above this many chunks")
-    threads: int | None = Field(default=None, description="torch CPU threads (default: all cores)")
+    threads: int | None = Field(default=None, description="CPU threads of the embedding model (default: all cores)")
+    embedding_precision: str = Field(
+        default="int8", description="int8: the default model quantized on ONNX Runtime; fp32: sentence-transformers"
+    )
+    ivf_threshold: int = Field(default=300_000, ge=1, description="use IVF-PQ (with exact re-ranking) above this")
+    embed_group: int = Field(default=256, ge=1, description="chunks embedded, cached and shipped to Ray together")
+    ray_workers: int | None = Field(default=None, ge=1, description="Ray embedding actors (default: one per CPU)")
+    ray_temp_dir: Path | None = Field(default=None, description="session folder of a local Ray cluster")
 
     telegram_bot_token: str | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "TRACUU_TELEGRAM_BOT_TOKEN"), repr=False
@@ -52,6 +61,13 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Ho_Chi_Minh", description="time zone of the reminder time and dates")
     upload_max_mb: float = Field(default=20.0, gt=0, description="largest file an admin may upload (Telegram: 20)")
 
+    @field_validator("embedding_precision")
+    @classmethod
+    def _precision(cls, value: str) -> str:
+        if value not in PRECISIONS:
+            raise ValueError(f"must be one of {', '.join(PRECISIONS)}")
+        return value
+
     @field_validator("allowed_chat_ids", "admin_ids", mode="before")
     @classmethod
     def _id_list(cls, value: object) -> object:
@@ -65,13 +81,17 @@ class Settings(BaseSettings):
         return IndexConfig(
             corpus_dir=self.corpus_dir,
             data_dir=self.data_dir,
-            model_name=self.model,
+            model_name=self.model_id,
             hnsw_threshold=self.hnsw_threshold,
+            ivf_threshold=self.ivf_threshold,
             max_chunk_tokens=self.max_chunk_tokens,
+            embed_group=self.embed_group,
         )
 
     def bot_config(self) -> BotConfig:
         """The Telegram settings; a clear error when the token is missing."""
+        from bot.telegram_bot import BotConfig
+
         if not self.telegram_bot_token:
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export TELEGRAM_BOT_TOKEN=<token>"
@@ -92,14 +112,24 @@ class Settings(BaseSettings):
             upload_max_bytes=int(self.upload_max_mb * 1024 * 1024),
         )
 
-    def embedder(self) -> Embedder:
-        """Load the configured embedding model (converting the default one on first use)."""
-        return load_embedder(
-            self.model,
-            self.model_cache_dir,
+    @property
+    def model_id(self) -> str:
+        """The id of the vectors this configuration makes (model plus int8 marker)."""
+        return self.embedder_spec().model_id
+
+    def embedder_spec(self) -> EmbedderSpec:
+        """The embedder as a plain record a Ray worker can load."""
+        return EmbedderSpec(
+            model=self.model,
+            cache_dir=self.model_cache_dir,
+            precision=self.embedding_precision,
             query_prompt=self.query_prompt,
             passage_prompt=self.passage_prompt,
             segmented_input=self.segmented_input,
             max_seq_length=self.max_seq_length,
             threads=self.threads,
         )
+
+    def embedder(self) -> Embedder:
+        """Load the configured embedding model (converting or exporting the default one on first use)."""
+        return self.embedder_spec().load()

@@ -137,7 +137,6 @@ def test_html_in_question_is_text(answerer):
 def test_ambiguity_across_two_provinces(seed_index, e5_embedder, tmp_path):
     from corpus.loader import BUNDLED_CORPUS
     from index.builder import build_index
-    from index.embedder import DEFAULT_MODEL
     from index.searcher import Searcher
 
     corpus = tmp_path / "docs"
@@ -158,7 +157,7 @@ def test_ambiguity_across_two_provinces(seed_index, e5_embedder, tmp_path):
     (tmp_path / "data" / "cache").mkdir(parents=True)
     shutil.copy(seed_index.cache_path, config.cache_path)
     build_index(config, lambda: e5_embedder)
-    answerer = Answerer(Searcher(config.current, lambda: e5_embedder, DEFAULT_MODEL))
+    answerer = Answerer(Searcher(config.current, lambda: e5_embedder, config.model_name))
     answer = answerer.answer(
         "Sở nào tổ chức thực hiện việc áp dụng hệ thống quản lý chất lượng ISO 9001 trong các cơ quan hành chính?"
     )

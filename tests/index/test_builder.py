@@ -1,6 +1,7 @@
 """Index round-trip, staleness, corruption, model mismatch and incremental update."""
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -142,3 +143,32 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path):
     config = IndexConfig(corpus_dir=tmp_path / "none", data_dir=tmp_path / "data", model_name=MODEL)
     with pytest.raises(IndexError_, match="không nạp được văn bản nào"):
         build_index(config, lambda: HashEmbedder(8))
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_the_replaced_build_is_kept_until_the_next(setup, relative, monkeypatch):
+    config, embedder = setup
+    if relative:
+        monkeypatch.chdir(config.data_dir.parent)
+        config = config.model_copy(update={"data_dir": Path(config.data_dir.name)})
+    build_index(config, lambda: embedder)
+    first = config.current.resolve()
+    build_index(config, lambda: embedder, force=True)
+    second = config.current.resolve()
+    assert first.exists() and second != first
+    build_index(config, lambda: embedder, force=True)
+    assert not first.exists() and second.exists() and len(list(config.data_dir.glob("index-*"))) == 2
+
+
+def test_fingerprints_reuse_recorded_hashes_only_for_unchanged_files(setup):
+    from index.builder import file_fingerprints
+
+    config, _ = setup
+    plain = file_fingerprints(config.corpus_dir)
+    assert file_fingerprints(config.corpus_dir, config.fingerprint_cache) == plain
+    assert config.fingerprint_cache.exists()
+    assert file_fingerprints(config.corpus_dir, config.fingerprint_cache) == plain
+    html = config.corpus_dir / "tin-bai.html"
+    html.write_text(html.read_text(encoding="utf-8") + "\n<p>Thêm.</p>", encoding="utf-8")
+    changed = file_fingerprints(config.corpus_dir, config.fingerprint_cache)
+    assert changed["tin-bai.html"] != plain["tin-bai.html"] and changed == file_fingerprints(config.corpus_dir)
