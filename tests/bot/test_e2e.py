@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from corpus.loader import BUNDLED_CORPUS
+from index.builder import IndexConfig, build_index
 from tests.bot.bot_api_standin import BotApiStandIn, running_bot
 from tests.bot.telegram_html import telegram_html_problems
 from tests.conftest import FIXTURES, MODEL_CACHE
@@ -23,12 +24,14 @@ ADMIN = 4242_01
 
 
 @pytest.fixture(scope="module")
-def running(seed_index, tmp_path_factory):
+def running(seed_index, tmp_path_factory, e5_embedder, e5_model_id):
     root = tmp_path_factory.mktemp("bot")
     corpus = root / "corpus"
     shutil.copytree(BUNDLED_CORPUS, corpus)
     (root / "data" / "cache").mkdir(parents=True)
     shutil.copyfile(seed_index.cache_path, root / "data" / "cache" / "embeddings.sqlite")
+    # The bot starts on a built index; a missing one is rebuilt in the background (tested in test_heal).
+    build_index(IndexConfig(corpus_dir=corpus, data_dir=root / "data", model_name=e5_model_id), lambda: e5_embedder)
     standin = BotApiStandIn(TOKEN).start()
     log_path = root / "bot.log"
     env = {"TRACUU_MODEL_CACHE_DIR": str(MODEL_CACHE), "TRACUU_CORPUS_DIR": str(corpus), "ADMIN_IDS": str(ADMIN)}
