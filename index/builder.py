@@ -32,9 +32,10 @@ from index.errors import IndexError_
 from index.lexical import LexicalIndex
 from index.models import IndexManifest
 from index.store import ChunkStore, EmbeddingCache, text_hash
+from index.views import build_views
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: dense views (views.npy, views.json) beside vectors.faiss
 PARSER_VERSION = "8"
 MANIFEST = "manifest.json"
 SAVE_EVERY = 256  # vectors are cached in batches, so an interrupted build keeps its progress
@@ -243,6 +244,7 @@ def build_index(
         AccentRestorer.learn(texts).save(build_dir / "accents.json")
         dense = DenseIndex.build(vectors, np.arange(len(chunks)), config.hnsw_threshold)
         dense.save(build_dir / "vectors.faiss")
+        build_views(chunks, build_dir, lambda t: _embed(t, embedder_factory, config.model_name, config, progress)[0])
         manifest = IndexManifest(
             format_version=FORMAT_VERSION,
             model=config.model_name,
