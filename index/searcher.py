@@ -29,6 +29,9 @@ from index.views import DenseViews
 # "hybrid" is what the product uses: the learned ranker when its model is there, RRF otherwise.
 MODES = ("bm25", "dense", "rrf", "learned", "hybrid")
 EVAL_MODES = ("bm25", "dense", "rrf", "learned")
+# Median gap between the learned scores of the first two hits on dev/realdocs (~4) over -ln of RRF's
+# median second-to-first ratio (~0.93): hit scores on the scale the answerer's ratios were tuned for.
+SCORE_TEMPERATURE = 50.0
 
 
 class FusionWeights(BaseModel):
@@ -271,10 +274,17 @@ class Searcher:
         return self.extractor.extract(analysis, allowed, vector)
 
     def _learned(self, analysis: QueryAnalysis, allowed: np.ndarray | None, applied: Filters, k: int) -> SearchResult:
-        """Rank every candidate by the learned model; a hit's score is exp(its score − the best), in (0, 1]."""
+        """Rank every candidate by the learned model; a hit's score is exp((its score − the best) / T), in (0, 1].
+
+        The answerer compares hits by score ratios tuned on RRF scores; the temperature T gives the
+        second hit's ratio to the first the same median as under RRF on the CCHC sets. A news item
+        retelling a loaded decision is discounted by the same factor as in RRF.
+        """
         assert self.ranker is not None
         found = self._candidates(analysis, allowed)
-        scores = self.ranker.score(found.features)
+        scores = self.ranker.score(found.features) / SCORE_TEMPERATURE
+        if not analysis.news:
+            scores = scores + np.log(self.weights.news) * self._retelling[found.rows]
         order = sorted(range(len(found.rows)), key=lambda i: (-scores[i], int(found.rows[i])))[:k]
         best = float(scores[order[0]]) if order else 0.0
         hits = []

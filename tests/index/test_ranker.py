@@ -11,7 +11,7 @@ from index.features import FEATURES, SOURCES
 from index.models import Filters
 from index.query import analyse_query
 from index.ranker import DEFAULT_MODEL_PATH, LearnedRanker
-from index.searcher import Searcher
+from index.searcher import SCORE_TEMPERATURE, Searcher, retelling_documents
 
 pytestmark = pytest.mark.slow
 QUESTION = "cho em hỏi sở nào phải tổng hợp báo cáo kết quả cải cách hành chính gửi ủy ban tỉnh vậy ạ"
@@ -40,7 +40,9 @@ def test_every_candidate_gets_every_signal(seed_searcher, e5_embedder):
 def test_learned_search_ranks_the_candidates_by_the_model(seed_searcher):
     ranker = LearnedRanker.load_default()
     found = seed_searcher.candidates(QUESTION)
-    scores = ranker.score(found.features)
+    retellings = retelling_documents(seed_searcher.chunks)
+    retelling = np.array([seed_searcher.chunks[int(r)].doc_id in retellings for r in found.rows])
+    scores = ranker.score(found.features) / SCORE_TEMPERATURE + np.log(seed_searcher.weights.news) * retelling
     expected = [int(found.rows[i]) for i in sorted(range(len(scores)), key=lambda i: (-scores[i], found.rows[i]))]
     hits = seed_searcher.search(QUESTION, mode="learned", k=5).hits
     assert [seed_searcher.chunks.index(h.chunk) for h in hits] == expected[:5]
