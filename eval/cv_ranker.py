@@ -18,6 +18,7 @@ from pathlib import Path
 
 from eval.ranker_data import (
     BASELINES,
+    COLUMNS,
     FOLDS,
     ablations,
     cross_validate,
@@ -85,13 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     data_root = Path(args.data_dir)
     started = time.perf_counter()
     sets = load_all(chosen, data_root)
-    print(f"features ready in {time.perf_counter() - started:.0f} s ({len(FEATURES)} features)")
+    print(f"features ready in {time.perf_counter() - started:.0f} s ({len(COLUMNS)} of {len(FEATURES)} features used)")
     started = time.perf_counter()
-    learned = cross_validate(sets, list(FEATURES), folds=args.folds)
+    learned = cross_validate(sets, COLUMNS, folds=args.folds)
     table, figures = results_table(sets, learned)
     print(f"\nCross-validated, {args.folds} folds by gold document ({time.perf_counter() - started:.0f} s)")
     print(table)
-    result: dict = {"folds": args.folds, "features": list(FEATURES), "sets": figures}
+    result: dict = {"folds": args.folds, "features": COLUMNS, "sets": figures}
     if not args.no_ablation:
         # Half the rounds at twice the learning rate, so that eleven cross-validations fit a shared machine.
         fast = {"rounds": ABLATION_ROUNDS, "params": {"learning_rate": 0.1}}
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_rewrite_ablation:
             plain = load_all(chosen, data_root, rewrite=False, baselines=False)
             rows["- question rewriting (synonyms.tsv)"] = _mrr_by_set(
-                plain, cross_validate(plain, list(FEATURES), folds=args.folds, **fast)
+                plain, cross_validate(plain, COLUMNS, folds=args.folds, **fast)
             )
         print(f"\nAblation: MRR@10, cross-validated ({ABLATION_ROUNDS} rounds at rate 0.1), one signal removed")
         print(ablation_table(rows))

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.ranker_data import default_sets, env_offline, fit, load_all, select, set_weights
-from index.features import FEATURES
+from eval.ranker_data import COLUMNS, default_sets, env_offline, fit, load_all, select, set_weights
 from index.ranker import DEFAULT_MODEL_PATH
 
 
@@ -31,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     subset = Path(args.realdocs_subset) if args.realdocs_subset else None
     sets = load_all(default_sets(subset), Path(args.data_dir), baselines=False)
-    columns = list(FEATURES)
+    columns = list(COLUMNS)
     weight_of = set_weights(sets)
     xs, ys, sizes, weights = [], [], [], []
     for s in sets:

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from eval.ranker_data import (
+    COLUMNS,
+    UNUSED_GROUPS,
     SetFeatures,
     ablations,
     assign_folds,
@@ -64,8 +66,10 @@ def test_dropping_a_retriever_drops_the_candidates_only_it_proposed():
 def test_every_signal_group_is_a_real_feature_and_has_an_ablation():
     assert all(name in FEATURES for names in GROUPS.values() for name in names)
     runs = ablations()
-    assert runs["all signals"] == (list(FEATURES), 0) and len(runs) == len(GROUPS) + 1
+    assert runs["shipped signals"] == (COLUMNS, 0) and len(runs) == len(GROUPS) + 1
     assert "dense_title" not in runs["- dense views"][0] and runs["- dense views"][1] == SOURCES["titles"]
+    for group in UNUSED_GROUPS:
+        assert not set(GROUPS[group]) & set(COLUMNS) and set(GROUPS[group]) <= set(runs[f"+ {group}"][0])
 
 
 def test_first_relevant_and_metrics():
