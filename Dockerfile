@@ -12,6 +12,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # PyTorch's CPU wheels: pass --build-arg TORCH_INDEX_URL=<CPU wheel index> to avoid the CUDA build.
 ARG TORCH_INDEX_URL=""
 
+# LightGBM (the learned ranker) needs the OpenMP runtime, which the slim image lacks.
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY corpus ./corpus

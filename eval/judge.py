@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from corpus.agencies import agency_key
 from corpus.normalize import fold_accents
@@ -27,6 +27,7 @@ class GoldQuestion(BaseModel):
     lead: list[str] | None = None
     partners: list[str] | None = None
     deadline: str | None = None
+    style: list[str] = Field(default_factory=list, description="how it is asked: situation, informal, abbrev…")
 
 
 def load_questions(path: Path) -> list[GoldQuestion]:

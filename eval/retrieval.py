@@ -33,12 +33,13 @@ def _metrics(first_relevant: list[int | None]) -> dict[str, float]:
 def evaluate_retrieval(
     searcher: Searcher, questions: list[GoldQuestion], modes: list[str], strip: bool = False, k: int = 10
 ) -> dict:
-    """Every figure per mode and per question type, and every question's ranked citations."""
+    """Every figure per mode, per question type and style, and every question's ranked citations."""
     in_scope = [q for q in questions if q.doc]
     result: dict = {"modes": {}, "questions": []}
     for mode in modes:
         ranks: list[int | None] = []
         by_type: dict[str, list[int | None]] = defaultdict(list)
+        by_style: dict[str, list[int | None]] = defaultdict(list)
         latencies: list[float] = []
         searcher.search("khởi động", mode=mode, k=1)
         for gold in in_scope:
@@ -49,6 +50,8 @@ def evaluate_retrieval(
             first = next((h.rank for h in hits if is_relevant(h.chunk.doc_id, h.chunk.text, gold)), None)
             ranks.append(first)
             by_type[gold.type].append(first)
+            for style in gold.style:
+                by_style[style].append(first)
             result["questions"].append(
                 {
                     "id": gold.id,
@@ -62,6 +65,8 @@ def evaluate_retrieval(
             )
         figures = _metrics(ranks)
         figures["by_type"] = {t: _metrics(r) for t, r in sorted(by_type.items())}
+        if by_style:
+            figures["by_style"] = {t: _metrics(r) for t, r in sorted(by_style.items())}
         figures["latency_ms"] = {
             "p50": round(statistics.median(latencies), 2) if latencies else 0.0,
             "p95": round(_percentile(latencies, 0.95), 2),

@@ -37,9 +37,12 @@ from index.lexical import LexicalIndex
 from index.models import IndexManifest
 from index.store import ChunkStore, EmbeddingCache, text_hash
 from index.tables import RowFacts
+from index.views import build_views
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 3  # 3: lookup columns in the chunk store, rows.npz, dense parameters and file sizes
+# 3: lookup columns in the chunk store, rows.npz, dense parameters and file sizes;
+# 4: dense views (views.npy, views.json) beside vectors.faiss
+FORMAT_VERSION = 4
 PARSER_VERSION = "10"
 MANIFEST = "manifest.json"
 BUILD_TIMING = "build.json"  # how long embedding took, for the benchmark; not part of the index
@@ -373,6 +376,7 @@ def _build_index(
             vectors, np.arange(len(chunks)), config.hnsw_threshold, ivf_threshold=config.ivf_threshold
         )
         dense.save(build_dir / "vectors.faiss")
+        build_views(chunks, build_dir, lambda t: _embed(t, embedder_factory, config.model_name, config, progress)[0])
         manifest = IndexManifest(
             format_version=FORMAT_VERSION,
             model=config.model_name,

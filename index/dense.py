@@ -136,6 +136,12 @@ class DenseIndex:
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of these ids (the learned ranker scores candidates other retrievers found)."""
+        if not len(ids):
+            return np.zeros((0, self.index.d), np.float32)
+        return self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+
     def save(self, path: Path) -> None:
         """Write the FAISS file (and, for IVF-PQ, the exact vectors beside it for re-ranking)."""
         import faiss

@@ -29,6 +29,16 @@ class LexicalIndex:
             fields[name] = retriever
         return cls(fields)
 
+    @classmethod
+    def build_single(cls, name: str, corpus: list[list[str]]) -> LexicalIndex:
+        """One extra field held in memory (the headings, built when an index is loaded)."""
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index([toks or ["∅"] for toks in corpus], show_progress=False)
+        return cls({name: retriever})
+
     def save(self, directory: Path) -> None:
         """Write each field as a bm25s directory (JSON vocabulary + numpy arrays)."""
         for name, retriever in self.fields.items():
@@ -67,3 +77,27 @@ class LexicalIndex:
         n = retriever.scores["num_docs"]  # type: ignore[attr-defined]
         df = np.array([indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in tokens], dtype=np.float64)
         return np.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def weighted_scores(self, field: str, weights: dict[str, float]) -> np.ndarray:
+        """BM25 of every row for weighted query terms (pseudo-relevance feedback weighs its terms)."""
+        retriever = self.fields[field]
+        vocab = retriever.vocab_dict  # type: ignore[attr-defined]
+        matrix = retriever.scores  # type: ignore[attr-defined]
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        out = np.zeros(matrix["num_docs"], dtype=np.float32)
+        for token, weight in weights.items():
+            column = vocab.get(token)
+            if column is None or not weight:
+                continue
+            part = slice(int(indptr[column]), int(indptr[column + 1]))
+            out[indices[part]] += weight * data[part]
+        return out
+
+    def postings(self, field: str, token: str) -> np.ndarray:
+        """Rows that contain a token (empty when the field has never seen it)."""
+        retriever = self.fields[field]
+        column = retriever.vocab_dict.get(token)  # type: ignore[attr-defined]
+        if column is None:
+            return np.zeros(0, dtype=np.int64)
+        indptr = retriever.scores["indptr"]  # type: ignore[attr-defined]
+        return np.asarray(retriever.scores["indices"][int(indptr[column]) : int(indptr[column + 1])])  # type: ignore[attr-defined]

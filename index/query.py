@@ -11,6 +11,7 @@ from corpus.provinces import find_provinces
 from index.accents import AccentRestorer
 from index.analysis import folded_tokens, has_diacritics, word_tokens
 from index.models import Filters
+from index.synonyms import QueryLexicon
 
 _DOC_NUMBER = re.compile(
     r"(?:\b(?:quyet dinh|ke hoach|chi thi|quy che|quy dinh|van ban|cong van|nghi quyet|qd|kh|ct|so)\s+(?:so\s+)?"
@@ -30,13 +31,30 @@ class QueryAnalysis(BaseModel):
     provinces: list[str] = Field(default_factory=list)
     doc_numbers: list[str] = Field(default_factory=list)
     news: bool = False
+    rewritten: str = Field(default="", description="without greetings, shorthand spelled out (and restored)")
+    expansions: list[str] = Field(default_factory=list, description="legal wording of colloquial phrases")
+    rewritten_words: list[str] = Field(default_factory=list)
+    rewritten_folded: list[str] = Field(default_factory=list)
+    expansion_words: list[str] = Field(default_factory=list)
+    expansion_folded: list[str] = Field(default_factory=list)
+
+    @property
+    def dense_text(self) -> str:
+        """What the learned ranker embeds: the rewritten question followed by the legal wording."""
+        base = self.rewritten or self.restored or self.text
+        return f"{base} ({'; '.join(self.expansions)})" if self.expansions else base
 
 
-def analyse_query(question: str, restorer: AccentRestorer | None = None) -> QueryAnalysis:
+def analyse_query(
+    question: str, restorer: AccentRestorer | None = None, lexicon: QueryLexicon | None = None
+) -> QueryAnalysis:
     """Normalise the question as documents are normalised and pull out what can filter.
 
     A question typed without diacritics gets them restored from the corpus vocabulary; the
     restored text feeds the word field and dense search, the folded field keeps the original.
+    The ``rewritten`` fields (fillers dropped, shorthand and colloquial wording expanded by
+    ``lexicon``, the repo's list by default) feed the learned ranker; the plain fields keep
+    the single retrievers and the RRF fusion as they were.
     """
     text = normalize_inline(question)
     accented = has_diacritics(text)
@@ -47,15 +65,31 @@ def analyse_query(question: str, restorer: AccentRestorer | None = None) -> Quer
         number = (m.group(1) or m.group(2)).lstrip("0") or "0"
         if number not in numbers and not (len(number) == 4 and number.startswith(("19", "20"))):
             numbers.append(number)
+    words = word_tokens(restored or text, drop_question_words=True)
+    folded_toks = folded_tokens(text, drop_question_words=True)
+    rewrite = (lexicon or QueryLexicon.default()).rewrite(text, accented)
+    if rewrite.text != text:
+        rewritten = restorer.restore(rewrite.text) if restorer is not None and not accented else rewrite.text
+        rewritten_words = word_tokens(rewritten, drop_question_words=True)
+        rewritten_folded = folded_tokens(rewrite.text, drop_question_words=True)
+    else:
+        rewritten, rewritten_words, rewritten_folded = restored or text, words, folded_toks
+    extra = " ; ".join(rewrite.expansions)
     return QueryAnalysis(
         text=text,
         accented=accented,
         restored=restored,
-        words=word_tokens(restored or text, drop_question_words=True),
-        folded=folded_tokens(text, drop_question_words=True),
+        words=words,
+        folded=folded_toks,
         provinces=find_provinces(text),
         doc_numbers=numbers,
         news=bool(_NEWS_MENTION.search(folded)),
+        rewritten=rewritten,
+        expansions=rewrite.expansions,
+        rewritten_words=rewritten_words,
+        rewritten_folded=rewritten_folded,
+        expansion_words=word_tokens(extra) if extra else [],
+        expansion_folded=folded_tokens(extra) if extra else [],
     )
 
 

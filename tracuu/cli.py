@@ -26,7 +26,7 @@ from index.errors import ConfigError, IndexError_
 from index.heal import corpus_present, open_index
 from index.light_imports import register_light_underthesea
 from index.models import Filters
-from index.searcher import MODES, Searcher
+from index.searcher import EVAL_MODES, MODES, Searcher
 from tracuu.report import chunks_text, coverage_text, documents_table, hits_text, tasks_table, tree_text
 from tracuu.settings import Settings
 
@@ -195,6 +195,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     questions = load_questions(Path(args.questions))
     searcher = open_searcher(settings)
+    if "learned" in modes and searcher.ranker is None:
+        print("Chưa có mô hình xếp hạng (index/data/ranker.txt): bỏ chế độ learned.", file=sys.stderr)
+        modes = [m for m in modes if m != "learned"]
     result = evaluate_retrieval(searcher, questions, modes, strip=args.strip_diacritics)
     if not args.no_answers:
         answerer = Answerer(searcher)
@@ -210,7 +213,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.strip_diacritics:
         title += " (questions without diacritics)"
     result["meta"] = {"questions": str(args.questions), "corpus": str(settings.corpus_dir),
-                      "strip_diacritics": args.strip_diacritics, "model": settings.model_id}  # fmt: skip
+                      "strip_diacritics": args.strip_diacritics, "model": settings.model_id,
+                      "ranker": searcher.ranker.name if searcher.ranker else None}  # fmt: skip
     print(summary_text(result, title))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -351,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="đo chất lượng tìm kiếm trên bộ câu hỏi mẫu")
     p.add_argument("--questions", default=str(DEFAULT_QUESTIONS), help="tệp câu hỏi .jsonl")
     p.add_argument("--corpus", dest="eval_corpus", help="đánh giá trên một thư mục văn bản khác")
-    p.add_argument("--modes", default=",".join(MODES))
+    p.add_argument("--modes", default=",".join(EVAL_MODES), help=f"trong {', '.join(MODES)}")
     p.add_argument("--strip-diacritics", action="store_true", help="bỏ dấu mọi câu hỏi")
     p.add_argument("--json", help="ghi kết quả JSON vào tệp")
     p.add_argument("--report", help="ghi báo cáo Markdown (kèm biểu đồ PNG) vào tệp")

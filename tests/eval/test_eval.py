@@ -43,14 +43,15 @@ def test_eval_command_outputs(seed_index, tmp_path, capsys):
     code = main(["--data-dir", str(seed_index.data_dir), "eval", "--json", str(out_json), "--report", str(out_md)])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "hybrid" in printed and "latency p50" in printed
+    assert "learned" in printed and "rrf" in printed and "latency p50" in printed
     result = json.loads(out_json.read_text())
-    for mode in ("bm25", "dense", "hybrid"):
+    assert result["meta"]["ranker"] == "ranker.txt"
+    for mode in ("bm25", "dense", "rrf", "learned"):
         figures = result["modes"][mode]
         assert {"n", "hit@1", "hit@3", "hit@5", "mrr@10", "by_type", "latency_ms"} <= set(figures)
         assert {"p50", "p95"} == set(figures["latency_ms"])
         assert "lead" in figures["by_type"]
-    assert result["modes"]["hybrid"]["hit@5"] >= 0.9
+    assert result["modes"]["learned"]["hit@5"] >= 0.9 and result["modes"]["rrf"]["hit@5"] >= 0.9
     first = result["questions"][0]
     assert {"id", "mode", "ranked"} <= set(first) and {"doc", "citation", "text"} <= set(first["ranked"][0])
     assert out_md.read_text().startswith("# tracuu eval") and out_md.with_suffix(".png").stat().st_size > 1000

@@ -44,12 +44,12 @@ def test_strict_province_filter(seed_searcher):
     assert hits and {h.chunk.facts.tinh for h in hits} <= {"Kiên Giang", None}
 
 
-@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+@pytest.mark.parametrize("mode", ["bm25", "dense", "rrf", "learned", "hybrid"])
 def test_every_mode_returns_ranked_hits(seed_searcher, mode):
     hits = seed_searcher.search("Sở Thông tin và Truyền thông làm đầu mối", mode=mode, k=5).hits
     assert len(hits) == 5 and [h.rank for h in hits] == [1, 2, 3, 4, 5]
 
 
 def test_unknown_mode_is_refused(seed_searcher):
-    with pytest.raises(ValueError, match="bm25, dense, hybrid"):
+    with pytest.raises(ValueError, match="bm25, dense, rrf, learned, hybrid"):
         seed_searcher.search("x", mode="fuzzy")
