@@ -19,7 +19,6 @@ from bot.answerer import Answerer
 from bot.telegram_bot import BotConfig, TracuuBot, build_application
 from corpus.loader import BUNDLED_CORPUS
 from index.builder import IndexConfig, build_index
-from index.embedder import DEFAULT_MODEL
 from index.searcher import Searcher
 from tests.bot.bot_api_standin import BotApiStandIn
 from tests.bot.telegram_html import telegram_html_problems
@@ -39,14 +38,14 @@ def standin():
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory, seed_index, e5_embedder):
+def index(tmp_path_factory, seed_index, e5_embedder, e5_model_id):
     root = tmp_path_factory.mktemp("workflow")
     corpus = root / "corpus"
     shutil.copytree(BUNDLED_CORPUS, corpus)
     shutil.copyfile(FIXTURES / "relations" / "kg-1879-2015.md", corpus / "kg-1879-2015.md")
     (root / "data" / "cache").mkdir(parents=True)
     shutil.copyfile(seed_index.cache_path, root / "data" / "cache" / "embeddings.sqlite")
-    config = IndexConfig(corpus_dir=corpus, data_dir=root / "data", model_name=DEFAULT_MODEL)
+    config = IndexConfig(corpus_dir=corpus, data_dir=root / "data", model_name=e5_model_id)
     build_index(config, lambda: e5_embedder)
     return config
 
@@ -55,7 +54,7 @@ def index(tmp_path_factory, seed_index, e5_embedder):
 def open_answerer(index, e5_embedder):
     def open_():
         build_index(index, lambda: e5_embedder)
-        return Answerer(Searcher(index.current, lambda: e5_embedder, DEFAULT_MODEL))
+        return Answerer(Searcher(index.current, lambda: e5_embedder, index.model_name))
 
     return open_
 

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from index.builder import passage_text
-from index.embedder import DEFAULT_MODEL
 from index.features import FEATURES, SOURCES
 from index.models import Filters
 from index.query import analyse_query
@@ -55,8 +54,8 @@ def test_strict_filters_hold_for_the_candidates(seed_searcher):
     assert {seed_searcher.chunks[int(r)].facts.tinh for r in found.rows} <= {"Kiên Giang", None}
 
 
-def test_without_a_model_hybrid_is_rrf(seed_index, e5_embedder):
-    searcher = Searcher(seed_index.current, lambda: e5_embedder, DEFAULT_MODEL, ranker=None)
+def test_without_a_model_hybrid_is_rrf(seed_index, e5_embedder, e5_model_id):
+    searcher = Searcher(seed_index.current, lambda: e5_embedder, e5_model_id, ranker=None)
     hybrid = searcher.search(QUESTION, mode="hybrid").hits
     assert [h.chunk.id for h in hybrid] == [h.chunk.id for h in searcher.search(QUESTION, mode="rrf").hits]
     with pytest.raises(ValueError, match="train_ranker"):
