@@ -55,6 +55,14 @@ _HEADS = (
     "Tỉnh ủy",
     "Thành ủy",
     "Huyện ủy",
+    "Tỉnh đoàn",
+    "Tỉnh Đoàn",
+    "Thành đoàn",
+    "Thành Đoàn",
+    "Bưu điện",
+    "Viễn thông",
+    "Điện lực",
+    "Tỉnh đội",
     "Mặt trận",
     "Cổng thông tin",
     "Liên minh",
@@ -257,6 +265,13 @@ _STARTS_ACTOR = re.compile(rf"^(?:{_GENERIC_START})")
 _JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START}|địa phương\b)")
 
 
+_LIST_INTRO = re.compile(
+    r"(?:^|(?<=;\s))(?:(?:các|những)\s+(?:đơn vị|cơ quan|cơ quan, đơn vị)\s*:\s*"
+    r"|(?P<post>Giám đốc|Thủ trưởng|Chủ tịch)\s*:\s*(?=[A-ZĐ]))"
+)
+_BULLET = re.compile(r"^[-+•–]\s+")
+
+
 def split_agencies(text: str) -> list[Agency]:
     """'Các sở, ban, ngành; UBND cấp huyện, UBND cấp xã.' → three agencies, wording kept."""
     return [Agency(name=name, wording=wording, generic=generic) for name, wording, generic in _split(text)]
@@ -265,9 +280,13 @@ def split_agencies(text: str) -> list[Agency]:
 @functools.lru_cache(maxsize=32768)
 def _split(text: str) -> tuple[tuple[str, str, bool], ...]:
     text = normalize_inline(text).strip().rstrip(".;,")
+    # 'các đơn vị: Văn phòng …' lists the units; 'Giám đốc: Trung tâm A, …' their heads.
+    text = _LIST_INTRO.sub(lambda m: f"{m['post']} " if m["post"] else "", text)
     text = re.sub(r"(tổ chức),(\s*cá nhân)", "\\1\ue000\\2", text)  # 'tổ chức, cá nhân' names one actor
+    text = re.sub(r"(cơ quan),(\s*tổ chức\ue000)", "\\1\ue000\\2", text)  # 'các cơ quan, tổ chức, cá nhân' too
     out: list[tuple[str, str, bool]] = []
     for piece in _split_top_level(text, ";"):
+        piece = _BULLET.sub("", piece)  # a table cell listing '- Bộ Xây dựng; - UBND các tỉnh'
         pieces: list[str] = []
         for part in _split_top_level(piece, ","):
             if pieces and not starts_with_agency(part) and not _STARTS_ACTOR.match(part):

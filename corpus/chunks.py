@@ -165,23 +165,28 @@ class _Builder:
     def add(self, ctx: _Context, kind: NodeKind, heading: str, text: str, nodes: list[Node]) -> Chunk | None:
         """Add the text as one chunk, or as several under the same heading when it is too long.
 
-        Every node in ``nodes`` and below maps to the first of them.
+        Every node in ``nodes`` and below maps to the chunk that holds its first line, so that a
+        responsibility stated in the third part of a long section is found with that part.
         """
         lines = [ln for ln in text.strip().splitlines() if ln.strip()]
         lead = [lines[0]] if lines and lines[0] == heading else []
         body = lines[len(lead) :] or lines
         budget = max(self.max_tokens - estimate_tokens(heading), self.max_tokens // 2)
         groups = pack_lines(body, budget) if estimate_tokens(text) > self.max_tokens else [body]
-        first: Chunk | None = None
+        made: list[tuple[set[str], Chunk]] = []
         for group in groups:
             chunk = self._chunk(ctx, kind, heading, "\n".join([*lead, *group]), ctx.units)
             self.chunks.append(chunk)
-            first = first or chunk
-        if first is not None:
-            for node in nodes:
-                for sub in node.walk():
-                    self.by_node.setdefault(id(sub), first)
-        return first
+            made.append(({ln.strip() for ln in group}, chunk))
+        if not made:
+            return None
+        at = 0
+        for node in nodes:
+            for sub in node.walk():
+                first_line = next((ln.strip() for ln in sub.text.splitlines() if ln.strip()), "")
+                at = next((k for k in range(at, len(made)) if first_line in made[k][0]), at)
+                self.by_node.setdefault(id(sub), made[at][1])
+        return made[0][1]
 
     def table(self, node: Node, ctx: _Context) -> None:
         """Runs of rows within the token budget, each under the table's header and the group row above."""

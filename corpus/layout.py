@@ -13,9 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus.normalize import (
+    ANNEX_NOTE,
     COUNTER_MARKER,
     DOCUMENT_TYPE_LINE,
     FOOTER_AFTER_END,
+    is_caps,
     is_furniture,
     joins_next,
     normalize_chars,
@@ -50,6 +52,7 @@ _HEADER_WORDS = re.compile(
     r"|mục|chỉ tiêu|năm|giai đoạn|ký hiệu|loại|căn cứ|văn bản|thủ tục|mức|đối tượng|phân công|ngày|quý)"
 )
 MAX_CELL_LINES = 60
+_APPENDIX_TITLE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?(?:[IVXLC]+|\d+[a-zđ]?))?\b\s*[.:\-–]?")
 
 
 @dataclass
@@ -78,6 +81,8 @@ class _Line:
 
 def strip_emphasis(line: str) -> str:
     """Remove Markdown emphasis marks and heading hashes; keep list stars and footnote marks '(*)'."""
+    if re.fullmatch(r"[*_\s]*", line):
+        return ""  # '* *': emphasis around nothing, not a list bullet
     line = _FOOTNOTE.sub(lambda m: _FOOTNOTE_MARK * len(m.group(1)), line)
     line = _MD_HEADING.sub("", line.strip())
     bullet = bool(_LIST_STAR.match(line))
@@ -176,6 +181,8 @@ def _too_long_for_cell(segment: list[_Line]) -> bool:
     texts = [ln.text for ln in segment if ln.text]
     if len(texts) > MAX_CELL_LINES:
         return True
+    if texts and _APPENDIX_TITLE.match(texts[0]) and (is_caps(texts[0]) or any(ANNEX_NOTE.match(t) for t in texts)):
+        return True  # 'PHỤ LỤC I / DANH MỤC … / (Kèm theo Quyết định …)': a part of its own begins
     return any(
         re.match(r"^(?:Điều|ĐIỀU)\s+\d+\s*[.:]", t) or DOCUMENT_TYPE_LINE.match(t) or t == "QUYẾT ĐỊNH:"
         for t in texts[1:]

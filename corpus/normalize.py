@@ -156,6 +156,13 @@ def _clean_lines(text: str) -> list[str]:
     return out
 
 
+# '(Kèm theo Quyết định số …)': the note under an appendix's or attached instrument's title.
+ANNEX_NOTE = re.compile(
+    r"^\(\s*(?:Ban hành |Được ban hành )?kèm theo\b|^(?:Ban hành |Được ban hành )?kèm theo\b.{0,160}\bsố\b",
+    re.IGNORECASE,
+)
+
+
 def is_caps(line: str) -> bool:
     """True when every letter is upper case (headings, issuers, signature roles)."""
     letters = [c for c in line if c.isalpha()]

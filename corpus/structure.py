@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from corpus.layout import Block
 from corpus.models import DocumentFacts, Node, NodeKind
-from corpus.normalize import DOCUMENT_TYPE_LINE, is_caps
+from corpus.normalize import ANNEX_NOTE, DOCUMENT_TYPE_LINE, is_caps
 from corpus.tables import row_label
 
 _ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(\d+)\s*[.:]?\s*(.*)$")
@@ -24,10 +24,7 @@ _SECTION = re.compile(r"^(?:Mục|MỤC)\s+([IVXLC]+|\d+)\b[.:]?\s*(.*)$")
 _PART = re.compile(r"^(?:Phần|PHẦN)\s+(thứ\s+\S+|THỨ\s+\S+|[IVXLC]+|\d+)\s*[.:]?\s*(.{0,150})$")
 _CLAUSE = re.compile(r"^(\d{1,3})\.\s+(.*)$")
 _POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
-_ANNEX_NOTE = re.compile(
-    r"^\(\s*(?:Ban hành |Được ban hành )?kèm theo\b|^(?:Ban hành |Được ban hành )?kèm theo\b.{0,160}\bsố\b",
-    re.IGNORECASE,
-)
+_ANNEX_NOTE = ANNEX_NOTE
 _DECISION_START = re.compile(r"^(?:QUYẾT ĐỊNH|CHỈ THỊ|NGHỊ QUYẾT|QUYẾT NGHỊ|QUY ĐỊNH)\s*:\s*$")
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d+[a-zđ]?))?\b\s*[.:\-–]?\s*(.*)$")
 _CATALOGUE = re.compile(r"^(?:DANH MỤC|DANH SÁCH|BIỂU MẪU|MẪU|BẢNG|QUY TRÌNH|THỦ TỤC HÀNH CHÍNH|NỘI DUNG)\b")

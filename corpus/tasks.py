@@ -44,6 +44,8 @@ _WEAK_VERBS = (
     r"|vận hành"
 )
 _WEAK = re.compile(rf"(?<!\w)(?:{_WEAK_VERBS})(?!\w)")
+_BARE_POST = re.compile(r"(?:^|;\s*)(?:Giám đốc|Thủ trưởng|Chủ tịch|Trưởng|Lãnh đạo|Người đứng đầu)$")
+_PASSIVE_BEFORE = re.compile(r"\bđược (?:giao|phân công)\s*$")
 _DUTY_IN_NAME = re.compile(
     r"(?<!\w)(?:chủ trì|phối hợp|tham mưu|có trách nhiệm|chịu trách nhiệm|tiến hành|rà soát|thực hiện|triển khai"
     r"|chỉ đạo|hướng dẫn|xây dựng|ban hành|kiểm tra|theo dõi|đôn đốc|báo cáo|tổng hợp|bố trí|cân đối)(?!\w)"
@@ -116,6 +118,8 @@ def subject_and_predicate(sentence: str) -> tuple[list[Agency], str] | None:
         for m in pattern.finditer(sentence):
             if m.group(0) == "tổ chức" and _NOUN_BEFORE.search(sentence[: m.start()]):
                 continue  # 'các sở, tổ chức chính trị - xã hội': a noun, not the predicate
+            if m.group(0).startswith("chủ trì") and _PASSIVE_BEFORE.search(sentence[: m.start()]):
+                continue  # '… nội dung được phân công chủ trì': the task's description, not its predicate
             candidates = _subjects(sentence[: m.start()], weak)
             if not weak:  # 'Sở A là cơ quan quản lý …, có trách nhiệm': the head before the apposition
                 candidates += [head for c in candidates if (head := _APPOSITION.split(c, maxsplit=1)[0]) != c]
@@ -321,6 +325,8 @@ def agency_heading(text: str) -> tuple[list[Agency], str] | None:
     head, rest = text, ""
     if m := _AGENCY_COLON.match(text):
         head, rest = m["agency"], m["rest"]
+        if _BARE_POST.search(head):
+            return None  # '…; Giám đốc: Trung tâm A, Trung tâm B; … chịu trách nhiệm thi hành': the post's bodies
     elif text.endswith(";") or (text.endswith(".") and len(text.split()) > 12) or len(text) > 160:
         return None  # a sentence, not a heading ('1. Văn phòng Ủy ban nhân dân tỉnh.' is a heading)
     if not starts_with_actor(head) or _DUTY_IN_NAME.search(_NAME_COMPOUNDS.sub(" ", head)):
@@ -562,7 +568,7 @@ class _Extractor:
         if node.kind in (NodeKind.FIELD, NodeKind.ROW):
             return
         title = node.title if node.kind in _TITLED else ""
-        lines = [ln for ln in node.text.splitlines() if ln.strip()]
+        lines = _joined_lines(node.text)
         first = lines[0] if lines else ""
         heading = title or strip_label(first)
         if node.kind in _SECTIONS and len(heading.split()) <= 12 and NO_DUTY_SECTION.match(heading):
@@ -634,6 +640,22 @@ class _Extractor:
             # 'Giao Sở A là cơ quan đầu mối, chủ trì …; tổ chức thực hiện các nhiệm vụ sau:' — the items are Sở A's
             return _Scope(agencies=list(self.records[before].lead))
         return scope
+
+
+def _joined_lines(text: str) -> list[str]:
+    """The unit's lines, an actor list wrapped before its predicate joined to it.
+
+    'Chánh Văn phòng UBND tỉnh;' / 'Chánh Thanh tra tỉnh; … chịu trách nhiệm thi hành …' is one
+    sentence whose first actor a hard wrap put on a line of its own.
+    """
+    out: list[str] = []
+    for line in (ln for ln in text.splitlines() if ln.strip()):
+        bare = out[-1].strip(" ;,") if out and out[-1].rstrip().endswith((";", ",")) else ""
+        if bare and len(bare.split()) <= 30 and _verb_free(bare) and actors(bare):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+            continue
+        out.append(line)
+    return out
 
 
 def extract_tasks(doc: Document, by_node: dict[int, Chunk]) -> list[TaskRecord]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from bot.answerer import Answerer
 from bot.models import Answer, Quote, Status
-from eval.judge import GoldQuestion, agency_set, judge_normalize, quotes_found, strip_diacritics
+from eval.judge import GoldQuestion, agency_set, judge_normalize, named_agency_set, quotes_found, strip_diacritics
 
 
 def _main_quote(answer: Answer) -> Quote | None:
@@ -44,8 +44,8 @@ def judge_answer(gold: GoldQuestion, answer: Answer) -> dict:
         return out
     main = _main_quote(answer)
     if gold.lead and gold.type != "list":
-        predicted = agency_set(answer.task.lead) if answer.task else set()
-        out["lead"] = float(predicted == agency_set(gold.lead))
+        predicted = named_agency_set(answer.task.lead) if answer.task else set()
+        out["lead"] = float(predicted == named_agency_set(gold.lead))
     if gold.partners:
         predicted = {p for p in (answer.task.partners if answer.task else []) if "liên quan" not in p.lower()}
         out["partners_f1"] = _f1(agency_set(list(predicted)), agency_set(gold.partners))
@@ -101,7 +101,7 @@ def evaluate_answers(answerer: Answerer, questions: list[GoldQuestion], mode: st
                 "confidence": answer.confidence,
                 "intent": answer.intent.value,
                 "citation": main.citation if main else None,
-                "lead": answer.task.lead if answer.task else None,
+                "answer_lead": answer.task.lead if answer.task else None,
                 **{k: v for k, v in row.items() if k not in ("declined", "oos")},
             }
         )

@@ -63,3 +63,13 @@ def is_relevant(doc_id: str, text: str, gold: GoldQuestion) -> bool:
 def agency_set(names: list[str]) -> set[str]:
     """Agencies compared after the README's normalisation and abbreviation expansion."""
     return {judge_normalize(agency_key(n)) for n in names}
+
+
+def named_agency_set(names: list[str]) -> set[str]:
+    """The agencies a list names, catch-alls ('các sở, ngành có liên quan') left out on either side.
+
+    A catch-all names nobody; whether a labeller copied it or a parser kept it must not decide
+    whether the named lead is right. A list of catch-alls only is compared as it is.
+    """
+    named = [n for n in names if "liên quan" not in n.lower()]
+    return agency_set(named or names)

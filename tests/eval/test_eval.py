@@ -9,6 +9,7 @@ from eval.judge import (
     is_relevant,
     judge_normalize,
     load_questions,
+    named_agency_set,
     strip_diacritics,
 )
 from tracuu.cli import main
@@ -30,6 +31,13 @@ def test_agency_sets_compare_after_normalisation():
     assert agency_set(["VP UBND tỉnh", "Sở TT&TT"]) == agency_set(
         ["Văn phòng Ủy ban nhân dân tỉnh", "Sở Thông tin và Truyền thông"]
     )
+
+
+def test_catch_alls_do_not_decide_a_lead():
+    named = ["Sở Tư pháp", "Báo Lai Châu"]
+    assert named_agency_set([*named, "các sở, ngành có liên quan"]) == named_agency_set(named)
+    assert named_agency_set(named) != named_agency_set(["Sở Tư pháp"])
+    assert named_agency_set(["Các cơ quan có liên quan"]) == agency_set(["Các cơ quan có liên quan"])
 
 
 def test_default_questions_are_the_dev_set():
