@@ -13,22 +13,25 @@ from pydantic import BaseModel
 
 from bot.intent import article_number, asks_issuing_decision, detect_intent
 from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
-from bot.quote import quote_from, select_quote, whole_unit
+from bot.quote import evidence_quote, quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
 from corpus.deadlines import deadline_phrase, parse_period
+from corpus.kinds import KIND_NOTES, DocumentKind
 from corpus.models import Chunk, DocumentFacts, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
 from index.analysis import ABBREVIATIONS, folded_tokens
 from index.models import Hit
 from index.query import QueryAnalysis, analyse_query
-from index.searcher import Searcher, SearchResult
+from index.searcher import Searcher, SearchResult, official_first
 
 MAX_QUESTION_CHARS = 1000
+OFFICIAL_RATIO = 0.7  # an official text this close to a news item or Q&A article is cited first
 TITLE_WEIGHT = 0.2
 LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
 PREFERRED_TERM_WEIGHT = 2.0
 LINE_TOKENS = 120  # typical clause length in folded tokens (syllables and bigrams)
+_DEADLINE_PARTS = re.compile(r"(?<=[;.])\s+|\n|\s(?=\(\d+\)\s)|\s(?=[a-zđ]\)\s)")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _COMPARE_WORDS = re.compile(
     r"(?i)\b(?:so sánh|(?:những |các )?(?:tỉnh|tỉnh thành|địa phương) nào|các tỉnh|giữa các tỉnh)\b"
@@ -161,7 +164,8 @@ class Answerer:
             hit, record = chosen
             answer.task = self._task_answer(record, hit.chunk)
             if hit.chunk.kind not in ("task", "subtask"):
-                answer.task.quote = self._quote(hit.chunk, result.analysis, answer.intent)
+                scorer = self._scorer(result.analysis, hit.chunk.facts.trich_yeu, LEAD_TERMS)
+                answer.task.quote = evidence_quote(hit.chunk, record.evidence or record.task, scorer)
             used.add(hit.chunk.id)
         else:
             answer.primary = self._quote(top.chunk, result.analysis)
@@ -236,6 +240,8 @@ class Answerer:
     def _status_notes(self, answer: Answer) -> None:
         """Say when a quoted document is no longer (wholly) in force, and which document changed it."""
         quotes = [answer.task.quote if answer.task else answer.primary]
+        if quotes[0] is not None and quotes[0].kind != DocumentKind.OFFICIAL:
+            answer.status_notes.append(KIND_NOTES[DocumentKind(quotes[0].kind)])
         quotes += [item.quote if isinstance(item, TaskAnswer) else item for item in answer.by_province]
         quotes += [t.quote for t in answer.comparison] + [t.quote for g in answer.groups for t in g.tasks]
         for doc_id in dict.fromkeys(q.doc_id for q in quotes if q is not None):
@@ -313,6 +319,8 @@ class Answerer:
         result = self.searcher.search(question, mode=mode, k=10, analysis=analysis)
         if not result.hits:
             return self._decline(answer)
+        if not result.analysis.news:
+            result.hits = official_first(result.hits, OFFICIAL_RATIO)
         if asks_issuing_decision(question):
             # The decision's own articles answer "issued by which decision?", ahead of the plan's text.
             result.hits.sort(key=lambda h: (":qd/" not in h.chunk.id, h.rank))
@@ -332,12 +340,25 @@ class Answerer:
             self._ambiguity(answer, result, used)
             answer.more_sources = self._more(result.hits, used, result.analysis)
         main = answer.task.quote if answer.task else answer.primary
-        answer.deadline = (answer.task.deadline if answer.task else None) or deadline_phrase(
-            main.text if main else None
+        answer.deadline = (answer.task.deadline if answer.task else None) or self._deadline_near(
+            main.text if main else "", result.analysis
         )
         self._news_second(answer)
         self._status_notes(answer)
         return answer
+
+    def _deadline_near(self, text: str, analysis: QueryAnalysis) -> str | None:
+        """The deadline of the part of a quote the question is about.
+
+        'Thanh tra Chính phủ ban hành trước ngày 25/11; …; (3) … gửi Bộ Công an trước ngày 10/12':
+        the first date is not the one asked for.
+        """
+        parts = [p for p in _DEADLINE_PARTS.split(text) if p.strip()]
+        stated = [(p, phrase) for p in parts if (phrase := deadline_phrase(p))]
+        if not stated:
+            return None
+        score = self._scorer(analysis)
+        return max(stated, key=lambda item: score(item[0]))[1]
 
     def _news_second(self, answer: Answer) -> None:
         """A news item retelling the cited decision is mentioned only as a secondary source."""

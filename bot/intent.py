@@ -7,10 +7,14 @@ import re
 from bot.models import Intent
 from corpus.normalize import fold_accents
 
-_WHO = r"(?:ai|co quan nao|don vi nao|so nao|ben nao|cap nao|noi nao|ai la|nhung ai)"
+_WHO = (
+    r"(?:ai|co quan nao|don vi nao|so nao|bo nao|nganh nao|ben nao|cap nao|noi nao|to chuc nao|ai la|nhung ai"
+    r"|nhung (?:co quan|don vi|bo|so) nao)"
+)
 _LEAD_VERBS = (
     r"(?:chu tri|chiu trach nhiem|phu trach|dam nhiem|dam nhan|thuc hien|lam|xay dung|to chuc|giup|theo doi"
-    r"|huong dan|thuc thi|lap|trien khai|tham muu|dau moi|thuong truc|ban hanh)"
+    r"|huong dan|thuc thi|lap|trien khai|tham muu|dau moi|thuong truc|ban hanh|tham dinh|quan ly|chi dao|van hanh"
+    r"|xu ly|giai quyet|tong hop|kiem tra|tiep nhan|ra soat|cung cap|giam sat|danh gia|cap|thi hanh)"
 )
 _LEAD = [
     re.compile(rf"\b{_WHO}\b.{{0,40}}\b{_LEAD_VERBS}\b"),
@@ -20,13 +24,15 @@ _LEAD = [
 ]
 _PARTNERS = re.compile(
     rf"\b(?:{_WHO}|nhung co quan|cac co quan|nhung don vi|cac don vi)\b.{{0,40}}\bphoi hop\b"
+    rf"|\bphoi hop(?: voi)?\s+{_WHO}\b"
     r"|\b(?:co quan|don vi) phoi hop\b.{0,60}\b(?:nao|gom|la ai|la nhung)\b"
 )
 # Names that contain "phối hợp" without asking who coordinates.
 _NAMED_COORDINATION = re.compile(r"\b(?:quy che|hinh thuc|noi dung|nguyen tac) phoi hop\b")
 _DEADLINE = re.compile(
     r"\b(?:thoi han|han chot|khi nao|bao gio|luc nao|thoi gian (?:thuc hien|hoan thanh|nao)|trong thoi gian nao"
-    r"|den khi nao|han (?:hoan thanh|cuoi)|thang nao|quy nao|nam nao)\b"
+    r"|den khi nao|han (?:hoan thanh|cuoi)|thang nao|quy nao|nam nao"
+    r"|(?:truoc|cham nhat|den|han|vao) (?:ngay|thoi diem|thoi han) nao|cham nhat (?:la )?khi nao)\b"
 )
 _TASK_WORDS = r"(?:viec|nhiem vu|cong viec)"
 _AGENCY_TASKS = [
@@ -64,7 +70,8 @@ def detect_intent(question: str) -> Intent:
         return Intent.PERIOD
     if any(p.search(q) for p in _AGENCY_TASKS) and not re.search(rf"\b{_WHO}\b", q):
         return Intent.AGENCY_TASKS
-    if _PARTNERS.search(q) and not re.search(r"\bchu tri\b", q):
+    leads_first = re.search(rf"\b{_WHO}\s+(?:(?!phoi\b|hop\b)\w+\s+){{0,2}}?{_LEAD_VERBS}\b", q)
+    if _PARTNERS.search(q) and not re.search(r"\bchu tri\b", q) and not (leads_first and "phoi hop voi" not in q):
         return Intent.PARTNERS
     if any(p.search(q) for p in _LEAD):
         return Intent.LEAD

@@ -40,6 +40,7 @@ class Quote(BaseModel):
     chunk_id: str
     province: str | None = None
     is_news: bool = False
+    kind: str = "official"
     so_hieu: str | None = None
 
 

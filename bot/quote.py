@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bot.models import Quote
 from corpus.citation import unit_phrase
+from corpus.coverage import judge_text
 from corpus.models import Chunk, NodeKind
 
 _CLAUSE = re.compile(r"^(\d+)\.\s")
@@ -21,6 +22,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
 Scorer = Callable[[str], float]
 NEAR_BEST = 0.85
 WHOLE_ARTICLE_CHARS = 1500
+EVIDENCE_BONUS = 1000.0
 
 
 def quote_from(chunk: Chunk, text: str, units: list[tuple[str, str]] | None = None) -> Quote:
@@ -35,6 +37,7 @@ def quote_from(chunk: Chunk, text: str, units: list[tuple[str, str]] | None = No
         chunk_id=chunk.id,
         province=chunk.facts.tinh,
         is_news=chunk.facts.is_news,
+        kind=chunk.facts.kind.value,
         so_hieu=chunk.facts.so_hieu,
     )
 
@@ -106,6 +109,33 @@ def _paragraph_quote(chunk: Chunk, lines: list[str], score: Scorer) -> Quote:
         first = int(re.split(r"[–-]", units[-1][1])[0])
         units[-1] = ("Đoạn", str(first + idx))
     return quote_from(chunk, " ".join(picked), units)
+
+
+def evidence_quote(chunk: Chunk, evidence: str, score: Scorer) -> Quote:
+    """The unit that states a responsibility record, cited at its level, with every line of its sentence.
+
+    The record was read from particular lines; quoting whatever line best matches the question
+    could show a neighbouring duty under the record's lead. A sentence a hard wrap split over
+    lines is quoted whole.
+    """
+    stated = judge_text(evidence)
+
+    def within(line: str) -> bool:
+        text = judge_text(line)
+        return bool(text) and text in stated
+
+    quote = select_quote(chunk, lambda line: score(line) + (EVIDENCE_BONUS if within(line) else 0.0))
+    lines = _body(chunk)
+    if quote.text in lines and within(quote.text):
+        at = lines.index(quote.text)
+        start, end = at, at + 1
+        while start > 0 and within(lines[start - 1]) and not lines[start - 1].rstrip().endswith((".", ":")):
+            start -= 1
+        while end < len(lines) and within(lines[end]) and not lines[end - 1].rstrip().endswith((".", ":")):
+            end += 1
+        if end - start > 1:
+            quote = quote.model_copy(update={"text": "\n".join(lines[start:end])})
+    return quote
 
 
 def select_quote(chunk: Chunk, score: Scorer) -> Quote:

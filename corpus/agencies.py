@@ -176,7 +176,9 @@ def plausible_name(wording: str) -> bool:
 # A body named by what it does may hold a verb ('Người nộp phí', 'cơ quan ký kết hợp đồng'); a named
 # agency followed by one is a clause ('Sở Y tế đăng tải', 'Giám đốc Trung tâm ra').
 _DESCRIBED_ROLE = re.compile(r"(?i)^(?:các\s+)?(?:người|cơ quan|đơn vị|tổ chức|cá nhân|bộ phận|tổ)\b")
-_VERB_AFTER_NAME = re.compile(r"(?<!\w)(?:đăng tải|có văn bản|quy định chi tiết|dừng|gửi|nộp|ra quyết định|ra$)(?!\w)")
+_VERB_AFTER_NAME = re.compile(
+    r"(?<!\w)(?:đăng tải|niêm yết|công bố|có văn bản|quy định chi tiết|dừng|gửi|nộp|ra quyết định|ra$)(?!\w)"
+)
 
 
 _LABEL_TAIL = re.compile(r"\s+[a-zđ]\)(?:\[\d+\])?\s*$")  # 'Bộ Xây dựng a)': the first item's label glued on
@@ -262,7 +264,9 @@ _GENERIC_START = (
     r"|địa phương|hội|đoàn thể|sở|bộ|trung tâm|ủy ban)\b"
 )
 _STARTS_ACTOR = re.compile(rf"^(?:{_GENERIC_START})")
-_JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START}|địa phương\b)")
+# '… và sở, ngành có liên quan', '… và cơ quan, địa phương liên quan': a catch-all after the named ones.
+_CATCH_ALL = r"(?:các\s+)?(?:sở|ban|ngành|bộ|cơ quan|đơn vị|địa phương|tổ chức)\b[^;]{0,40}\bliên quan\b"
+_JOINER = re.compile(r"\s+và\s+(?=" + _HEAD.pattern[1:] + rf"|{_GENERIC_START}|{_CATCH_ALL}|địa phương\b)")
 
 
 _LIST_INTRO = re.compile(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from corpus.facts import official_date
+from corpus.kinds import DocumentKind
 from corpus.models import DocumentFacts
 
 _LOWER_UNITS = {"khoản", "điểm", "dòng"}
@@ -37,6 +38,9 @@ def short_issuer(name: str) -> str:
     """'Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang' → 'Chủ tịch UBND tỉnh Kiên Giang'."""
     name = re.sub(r"(?i)ủy ban nhân dân|uỷ ban nhân dân", "UBND", name)
     return re.sub(r"(?i)hội đồng nhân dân", "HĐND", name)
+
+
+_KIND_WORDS = {DocumentKind.NEWS: "tin", DocumentKind.QA: "bài hỏi đáp", DocumentKind.ENCYCLOPEDIA: "trang bách khoa"}
 
 
 def document_type(facts: DocumentFacts) -> str | None:
@@ -74,13 +78,13 @@ def document_phrase(facts: DocumentFacts, part: str, instrument: str | None = No
         return f"{instrument or 'Phụ lục'} kèm theo {_numbered(kind or 'Văn bản', facts)}"
     if kind in ("Luật", "Bộ luật") and facts.trich_yeu:
         return f"{facts.trich_yeu} số {facts.so_hieu}" if facts.so_hieu else facts.trich_yeu
-    if facts.is_news and not facts.so_hieu:
-        phrase = f"tin “{facts.trich_yeu or facts.id}”"
+    if not facts.is_official and not (facts.is_news and facts.so_hieu):
+        phrase = f"{_KIND_WORDS[facts.kind]} “{facts.trich_yeu or facts.id}”"
         if facts.co_quan_ban_hanh:
             phrase += f" của {short_issuer(facts.co_quan_ban_hanh)}"
         if facts.ngay_ban_hanh:
             phrase += f", ngày {official_date(facts.ngay_ban_hanh)}"
-        return phrase
+        return phrase if facts.is_news else f"{phrase} (không phải văn bản quy định)"
     phrase = _numbered(kind or "Văn bản", facts)
     if facts.is_news:
         phrase += " (tin đăng lại)"

@@ -71,10 +71,24 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], int | None], Per
 ]
 
 
+# 'Nghị định số 118/2025/NĐ-CP ngày 09 tháng 6 năm 2025': the date a cited document was issued, not a deadline.
+_CITED_DATE = re.compile(
+    r"(?:\d+/[^\s,;]+|(?:Nghị định|Quyết định|Thông tư|Chỉ thị|Nghị quyết|Kế hoạch|Công văn|Luật|Thông báo)"
+    r"[^,;.]{0,40}?)\s+(?:ban hành\s+)?ngày\s*$"
+)
+
+
+def _first_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    for m in pattern.finditer(text):
+        if not _CITED_DATE.search(text[max(0, m.start() - 80) : m.start()]):
+            return m
+    return None
+
+
 def _earliest(text: str, default_year: int | None) -> tuple[re.Match[str], Period] | None:
     best: tuple[int, int, re.Match[str], Period] | None = None
     for priority, (pattern, build) in enumerate(_PATTERNS):
-        m = pattern.search(text)
+        m = _first_match(pattern, text)
         if not m:
             continue
         try:
@@ -86,10 +100,39 @@ def _earliest(text: str, default_year: int | None) -> tuple[re.Match[str], Perio
     return (best[2], best[3]) if best else None
 
 
+_LABELLED = re.compile(
+    r"(?i)\b(?:thời hạn|thời gian (?:thực hiện|hoàn thành)|hạn hoàn thành|tiến độ(?: thực hiện)?)\s*:\s*"
+    r"(?P<when>[^.;\n]{3,120})"
+)
+_STATED = re.compile(
+    r"(?i)(?:\bhoàn thành\s+|\bxong\s+)?\b(?:trước|chậm nhất(?: là)?(?: trước)?|không (?:muộn|chậm) hơn"
+    r"|hạn chót(?: là)?|(?<=hoàn thành )trong)\s+(?:ngày|thời điểm|tháng|quý|năm|\d)[^,;.()\n]{0,80}"
+    r"|(?i:\bthời hạn\s+)?\b(?:chậm nhất|trong (?:thời hạn|vòng))\s+\d+\s+(?:ngày|tháng)(?: làm việc)?"
+    r"(?:\s+kể từ[^,;.()\n]{0,60})?"
+)
+_CLAUSE_END = re.compile(r"(?<!tiếp)\s+(?:để|nhằm|gửi|về|cho|tại|theo|đối với|và (?:báo cáo|gửi|tổ chức))\b.*$")
+_RECURRENCE_TAIL = re.compile(r"^(?:\s+và các năm tiếp theo|\s+(?:hằng|hàng) (?:năm|quý|tháng)|\s+của năm)")
+
+
 def deadline_phrase(text: str | None) -> str | None:
-    """The words that state a time in a sentence ('Trong Quý II/2007 thiết lập …' → 'Quý II/2007')."""
-    found = _earliest(text, None) if text else None
-    return found[0].group(0) if found else None
+    """The words that state when a task is due, as the document writes them.
+
+    A labelled 'Thời hạn: …' first, then a stated limit ('trước ngày 20/6 của năm', 'chậm nhất
+    05 ngày làm việc kể từ …'), then the first period named ('Trong Quý II/2007 thiết lập …' →
+    'Quý II/2007'), never the issue date of a document the sentence cites.
+    """
+    if not text:
+        return None
+    if m := _LABELLED.search(text):
+        return m["when"].strip(" ,:")
+    if m := _first_match(_STATED, text):
+        return _CLAUSE_END.sub("", m.group(0)).strip(" ,:")
+    found = _earliest(text, None)
+    if not found:
+        return None
+    m = found[0]
+    tail = _RECURRENCE_TAIL.match(text[m.end() :])
+    return m.group(0) + (tail.group(0) if tail else "")
 
 
 def parse_period(text: str | None, default_year: int | None = None) -> Period | None:

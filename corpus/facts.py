@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from corpus.errors import FactsError
+from corpus.kinds import KIND_LABELS, DocumentKind, detect_kind
 from corpus.layout import Block
 from corpus.normalize import DOCUMENT_TYPE_LINE, is_caps
 from corpus.provinces import canonical_province, find_provinces
@@ -325,8 +326,10 @@ def guess_facts(blocks: list[Block], marks: list[str | None]) -> dict[str, Any]:
         if province:
             found["tinh"] = province
         found["co_quan_ban_hanh"] = _issuer_name(issuer_line, authority, level, _signature_text(blocks, marks))
-    if type_idx is None and "so_hieu" not in found and header:
-        found.update(_news_facts(header))
+    official = type_idx is not None or "so_hieu" in found
+    kind = detect_kind(_texts(content[:400]), official)
+    if kind != DocumentKind.OFFICIAL and header:
+        found.update(_web_facts(header, kind))
     return found
 
 
@@ -350,9 +353,9 @@ def _issuer_name(issuer: str | None, authority: str | None, level: str | None, s
 _ANY_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _news_facts(head: list[str]) -> dict[str, Any]:
-    """A web news item: its headline and the date printed near it."""
-    found: dict[str, Any] = {"loai": "Tin bài"}
+def _web_facts(head: list[str], kind: DocumentKind) -> dict[str, Any]:
+    """A news item, Q&A article or encyclopaedia page: its kind, headline and the date printed near it."""
+    found: dict[str, Any] = {"loai": KIND_LABELS[kind]}
     titles = [ln for ln in head[:4] if 15 <= len(ln) <= 200 and not _ANY_DATE.search(ln)]
     if titles:
         found["trich_yeu"] = titles[0]

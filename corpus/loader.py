@@ -139,7 +139,8 @@ def load_document(path: Path, max_chunk_tokens: int = MAX_CHUNK_TOKENS) -> Loade
     chunks, by_node = chunk_document(document, max_chunk_tokens)
     if not chunks:
         raise CorpusError("không tách được đoạn nội dung nào từ văn bản")
-    tasks = extract_tasks(document, by_node)
+    # Q&A articles and encyclopaedia pages explain rules; they assign nobody a task.
+    tasks = extract_tasks(document, by_node) if facts.is_official or facts.is_news else []
     return LoadedDocument(document=document, chunks=chunks, tasks=tasks, relations=extract_relations(document))
 
 

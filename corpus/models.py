@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corpus.kinds import DocumentKind, kind_of
+
 
 class DocumentFacts(BaseModel):
     """What a citation needs to know about a document (the manifest's fields)."""
@@ -24,9 +26,19 @@ class DocumentFacts(BaseModel):
     cap_ban_hanh: str | None = None
 
     @property
+    def kind(self) -> DocumentKind:
+        """Official text, news item, Q&A article or encyclopaedia page (from the stored 'loai')."""
+        return kind_of(self.loai)
+
+    @property
     def is_news(self) -> bool:
         """News items retell decisions; they are cited by title, publisher and date."""
-        return bool(self.loai) and self.loai.lower().startswith("tin")
+        return self.kind == DocumentKind.NEWS
+
+    @property
+    def is_official(self) -> bool:
+        """Only official texts are regulations; the other kinds are cited after them, labelled."""
+        return self.kind == DocumentKind.OFFICIAL
 
 
 class NodeKind(StrEnum):

@@ -170,12 +170,12 @@ _ENFORCE = re.compile(
     r"|(?:tổ chức )?triển khai,?\s*(?:thực hiện)?|(?<=trách nhiệm )(?:tổ chức )?thực hiện|thực hiện nghiêm túc)\b"
     r"(?:.*(?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Thông tư|Quy chế|Quy định) (?:này|số)|\s*\.?/?\.?\s*$)",
 )
-_PARTNERS = re.compile(
-    r"\bphối hợp(?: chặt chẽ)?(?: với)?\s+(?P<partners>.+?)"
-    r"(?=\s+(?:để|trong|thực hiện|triển khai|tổ chức|xây dựng|tham mưu"
+_PARTNERS_START = re.compile(r"\bphối hợp(?: chặt chẽ)?(?: với)?\s+")
+_PARTNERS_END = re.compile(
+    r"\s+(?:để|trong|thực hiện|triển khai|tổ chức|xây dựng|tham mưu"
     r"|hướng dẫn|rà soát|kiểm tra|theo dõi|đánh giá|giải quyết|xử lý|báo cáo|tổng hợp|lập|nghiên cứu|đề xuất|cung cấp"
     r"|quản lý|tuyên truyền|thẩm định|bảo đảm|đảm bảo|trình|ban hành|tiến hành|tiếp nhận|thanh tra|chỉ đạo|tăng cường"
-    r"|hoàn thiện|rà soát|tiếp tục|khẩn trương|về|tại|theo)\b|[;.]|$)"
+    r"|hoàn thiện|rà soát|tiếp tục|khẩn trương|về|tại|theo|căn cứ|nhằm)\b|[;.]|$"
 )
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+(?=[a-zđ]\)\s)|(?<=[.!?;:])\s+(?=\(\d+\)\s)|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9(“\"])")
 _ROLE_SUBHEADING = re.compile(
@@ -276,10 +276,23 @@ def actors(text: str) -> list[Agency]:
 
 
 def _partners(text: str) -> list[Agency]:
-    m = _PARTNERS.search(text)
+    """Who a duty is done with: the words after 'phối hợp (với)' up to the next verb that leaves a name.
+
+    'phối hợp với đơn vị cung cấp dịch vụ công nghệ thông tin căn cứ …': 'cung cấp' ends the
+    partner too early ('đơn vị'), so later stops are tried while the words do not name an actor.
+    """
+    m = _PARTNERS_START.search(text)
     if not m:
         return []
-    return [a for a in split_agencies(m["partners"]) if is_actor(a.wording)]
+    first: list[Agency] | None = None
+    for end in _PARTNERS_END.finditer(text, m.end()):
+        found = [a for a in split_agencies(text[m.end() : end.start()]) if is_actor(a.wording)]
+        first = found if first is None else first
+        if found:
+            return found
+        if text[end.start() : end.start() + 1] in ";." or end.start() - m.end() > 200:
+            break
+    return first or []
 
 
 def _default_year(doc: Document) -> int | None:

@@ -69,11 +69,25 @@ def _syllables(text: str) -> set[str]:
     return set(fold_accents(text).lower().split())
 
 
-def retelling_documents(chunks: list[Chunk]) -> set[str]:
-    """News items that retell a loaded decision: same title, or the decision's number in the text.
+def official_first(hits: list[Hit], ratio: float) -> list[Hit]:
+    """Hits reordered so that official texts scoring within ``ratio`` of the best come before other kinds.
 
-    Where the same wording stands in both, the decision is the source to cite, so these news
-    items rank below it.
+    A Q&A article or a news item often words a rule more like the question than the rule does;
+    the regulation is still what a civil servant must cite.
+    """
+    if not hits or all(h.chunk.facts.is_official for h in hits):
+        return hits
+    floor = ratio * hits[0].score
+    near = [h for h in hits if h.score >= floor]
+    rest = hits[len(near) :]
+    return [h for h in near if h.chunk.facts.is_official] + [h for h in near if not h.chunk.facts.is_official] + rest
+
+
+def retelling_documents(chunks: list[Chunk]) -> set[str]:
+    """Documents that rank below official texts: Q&A articles, encyclopaedia pages, retelling news.
+
+    A news item retells a loaded decision when it has the same title or prints the decision's
+    number. Where the same wording stands in both, the decision is the source to cite.
     """
     docs: dict[str, Chunk] = {}
     texts: dict[str, list[str]] = {}
@@ -81,7 +95,7 @@ def retelling_documents(chunks: list[Chunk]) -> set[str]:
         docs.setdefault(chunk.doc_id, chunk)
         texts.setdefault(chunk.doc_id, []).append(chunk.text)
     decisions = [c for c in docs.values() if not c.facts.is_news and c.facts.so_hieu]
-    out: set[str] = set()
+    out: set[str] = {d for d, c in docs.items() if not c.facts.is_official and not c.facts.is_news}
     for doc_id, first in docs.items():
         if not first.facts.is_news:
             continue
