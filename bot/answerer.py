@@ -20,13 +20,16 @@ from corpus.kinds import KIND_NOTES, DocumentKind
 from corpus.models import Chunk, DocumentFacts, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
+from corpus.tasks import PHOI_HOP
 from index.analysis import ABBREVIATIONS, folded_tokens
 from index.models import Hit
 from index.query import QueryAnalysis, analyse_query
-from index.searcher import Searcher, SearchResult, official_first
+from index.searcher import Searcher, SearchResult
 
 MAX_QUESTION_CHARS = 1000
-OFFICIAL_RATIO = 0.7  # an official text this close to a news item or Q&A article is cited first
+OFFICIAL_RATIO = 0.7  # an official text this close to a news item or Q&A article is cited first …
+RECORD_QUOTE_RATIO = 0.8  # another unit must score 1/0.8 times the record's own to be quoted instead
+OFFICIAL_SLACK = 0.05  # … when it covers the question's terms about as well
 TITLE_WEIGHT = 0.2
 LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
 PREFERRED_TERM_WEIGHT = 2.0
@@ -114,16 +117,30 @@ class Answerer:
         quote = whole_unit(chunk) if record.chunk_id == chunk.id and chunk.kind in ("task", "subtask") else None
         if quote is None:
             quote = quote_from(chunk, record.task if record.task in chunk.text else chunk.text)
+        lead, partners = record.lead, record.partners
+        if record.role == PHOI_HOP and partners:
+            lead, partners = partners, lead  # 'A, B phối hợp với Sở C': Sở C leads, A and B coordinate
         return TaskAnswer(
             task=record.task,
-            lead=[a.wording for a in record.lead],
-            partners=[a.wording for a in record.partners],
+            lead=[a.wording for a in lead],
+            partners=[a.wording for a in partners],
             appraiser=[a.wording for a in record.appraiser],
             deadline=record.deadline,
             period=record.period,
             product=record.product,
             quote=quote,
         )
+
+    def _record_quote(self, chunk: Chunk, record: TaskRecord, analysis: QueryAnalysis, intent: Intent) -> Quote:
+        """The unit the record was read from, unless another unit of the chunk answers clearly better.
+
+        A heading line such as '1. Chủ trì hướng dẫn … gồm:' states the duty asked about but is no
+        record of its own (its points are); it is quoted, under the record's lead.
+        """
+        scorer = self._scorer(analysis, chunk.facts.trich_yeu, LEAD_TERMS if intent == Intent.LEAD else ())
+        stated = evidence_quote(chunk, record.evidence or record.task, scorer)
+        best = select_quote(chunk, scorer)
+        return best if scorer(best.text) * RECORD_QUOTE_RATIO > scorer(stated.text) else stated
 
     def _best_record(self, chunk: Chunk, analysis: QueryAnalysis) -> TaskRecord | None:
         records = self.searcher.tasks.for_chunk(chunk.id)
@@ -164,8 +181,7 @@ class Answerer:
             hit, record = chosen
             answer.task = self._task_answer(record, hit.chunk)
             if hit.chunk.kind not in ("task", "subtask"):
-                scorer = self._scorer(result.analysis, hit.chunk.facts.trich_yeu, LEAD_TERMS)
-                answer.task.quote = evidence_quote(hit.chunk, record.evidence or record.task, scorer)
+                answer.task.quote = self._record_quote(hit.chunk, record, result.analysis, answer.intent)
             used.add(hit.chunk.id)
         else:
             answer.primary = self._quote(top.chunk, result.analysis)
@@ -319,8 +335,7 @@ class Answerer:
         result = self.searcher.search(question, mode=mode, k=10, analysis=analysis)
         if not result.hits:
             return self._decline(answer)
-        if not result.analysis.news:
-            result.hits = official_first(result.hits, OFFICIAL_RATIO)
+        self._official_first(result)
         if asks_issuing_decision(question):
             # The decision's own articles answer "issued by which decision?", ahead of the plan's text.
             result.hits.sort(key=lambda h: (":qd/" not in h.chunk.id, h.rank))
@@ -346,6 +361,23 @@ class Answerer:
         self._news_second(answer)
         self._status_notes(answer)
         return answer
+
+    def _official_first(self, result: SearchResult) -> None:
+        """An official text that answers as well as a news item or Q&A article above it is cited first.
+
+        'As well' is the share of the question's terms it covers; a news item that is the only
+        source of what is asked (a 2007 plan known only from its retelling) stays first.
+        """
+        hits = result.hits
+        if not hits or hits[0].chunk.facts.is_official or result.analysis.news:
+            return
+        floor = max(self.settings.decline_below, self._confidence(result.analysis, hits[0]) - OFFICIAL_SLACK)
+        for i, hit in enumerate(hits[1:5], start=1):
+            if hit.score < OFFICIAL_RATIO * hits[0].score:
+                return
+            if hit.chunk.facts.is_official and self._confidence(result.analysis, hit) >= floor:
+                hits.insert(0, hits.pop(i))
+                return
 
     def _deadline_near(self, text: str, analysis: QueryAnalysis) -> str | None:
         """The deadline of the part of a quote the question is about.

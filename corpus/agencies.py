@@ -273,6 +273,17 @@ _LIST_INTRO = re.compile(
     r"(?:^|(?<=;\s))(?:(?:các|những)\s+(?:đơn vị|cơ quan|cơ quan, đơn vị)\s*:\s*"
     r"|(?P<post>Giám đốc|Thủ trưởng|Chủ tịch)\s*:\s*(?=[A-ZĐ]))"
 )
+# 'Giám đốc các Sở: Nội vụ, Tư pháp, Tài chính;' is the director of each of those departments.
+_POSTS_OF = re.compile(r"\b(?P<post>Giám đốc|Thủ trưởng)\s+các\s+(?P<body>Sở|sở)\s*:\s*(?P<names>[^;:]+)")
+
+
+def _posts_of(m: re.Match[str]) -> str:
+    names = [n.strip() for n in m["names"].split(",")]
+    tail = next((i for i, n in enumerate(names) if starts_with_agency(n)), len(names))
+    items = [f"{m['post']} Sở {n}" for n in names[:tail] if n] + names[tail:]
+    return "; ".join(items)
+
+
 _BULLET = re.compile(r"^[-+•–]\s+")
 
 
@@ -284,6 +295,7 @@ def split_agencies(text: str) -> list[Agency]:
 @functools.lru_cache(maxsize=32768)
 def _split(text: str) -> tuple[tuple[str, str, bool], ...]:
     text = normalize_inline(text).strip().rstrip(".;,")
+    text = _POSTS_OF.sub(_posts_of, text)
     # 'các đơn vị: Văn phòng …' lists the units; 'Giám đốc: Trung tâm A, …' their heads.
     text = _LIST_INTRO.sub(lambda m: f"{m['post']} " if m["post"] else "", text)
     text = re.sub(r"(tổ chức),(\s*cá nhân)", "\\1\ue000\\2", text)  # 'tổ chức, cá nhân' names one actor

@@ -353,10 +353,18 @@ def _issuer_name(issuer: str | None, authority: str | None, level: str | None, s
 _ANY_DATE = re.compile(r"(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
+# A website's section name above the headline: 'Tin cải cách hành chính', 'Hỏi đáp chính sách'.
+_SECTION_LABEL = re.compile(r"(?i)^(?:tin|tin tức|hỏi\s*[-–]?\s*đáp|chuyên mục|bách khoa|góc)\b")
+
+
 def _web_facts(head: list[str], kind: DocumentKind) -> dict[str, Any]:
     """A news item, Q&A article or encyclopaedia page: its kind, headline and the date printed near it."""
     found: dict[str, Any] = {"loai": KIND_LABELS[kind]}
-    titles = [ln for ln in head[:4] if 15 <= len(ln) <= 200 and not _ANY_DATE.search(ln)]
+    titles = [
+        ln
+        for ln in head[:5]
+        if 15 <= len(ln) <= 200 and not _ANY_DATE.search(ln) and not (_SECTION_LABEL.match(ln) and len(ln.split()) <= 6)
+    ]
     if titles:
         found["trich_yeu"] = titles[0]
     for line in head[:6]:

@@ -44,7 +44,10 @@ _WEAK_VERBS = (
     r"|vận hành"
 )
 _WEAK = re.compile(rf"(?<!\w)(?:{_WEAK_VERBS})(?!\w)")
-_BARE_POST = re.compile(r"(?:^|;\s*)(?:Giám đốc|Thủ trưởng|Chủ tịch|Trưởng|Lãnh đạo|Người đứng đầu)$")
+_BARE_POST = re.compile(
+    r"(?:^|[;,]\s*)(?:Giám đốc|Thủ trưởng|Chủ tịch|Trưởng|Lãnh đạo|Người đứng đầu)"
+    r"(?:\s+các\s+(?:[Ss]ở|[Bb]an|cơ quan))?$"
+)
 _PASSIVE_BEFORE = re.compile(r"\bđược (?:giao|phân công)\s*$")
 _DUTY_IN_NAME = re.compile(
     r"(?<!\w)(?:chủ trì|phối hợp|tham mưu|có trách nhiệm|chịu trách nhiệm|tiến hành|rà soát|thực hiện|triển khai"
@@ -193,6 +196,7 @@ _BOILERPLATE = re.compile(
     r"^(?:Trên đây|Trong quá trình (?:triển khai|tổ chức|thực hiện)[^.]*?\bnếu|Nếu\b)"
     r"|\bphản ánh (?:kịp thời )?(?:về|cho|đến)\b"
 )
+_LISTED = re.compile(r"\b(?:gồm|bao gồm|gồm có)\s*:\s*$")
 _LIST_INTRO = re.compile(r"\b(?:sau|như sau|sau đây|gồm|bao gồm|các nội dung|các nhiệm vụ|các hoạt động)\s*:$")
 _NOT_A_DUTY = re.compile(r"^(?:Trường hợp|Khi |Trên đây|Ngoài (?:các|những)|Nếu |Trong quá trình|Quá trình)")
 _DUTY_TITLE = re.compile(
@@ -217,7 +221,7 @@ _BARE_SUBJECT = re.compile(
 )
 # Under an agency heading, a duty after a leading condition names no one else: 'Khi …, có trách nhiệm …'.
 _CONDITIONAL_DUTY = re.compile(r",\s*(?:phải\s+)?(?:có|chịu) trách nhiệm\b")
-_ROLE_NOUN = re.compile(r"(?i)(?:cơ quan|đơn vị)\s+(?:chủ trì|được giao chủ trì|đầu mối)")
+_ROLE_NOUN = re.compile(r"(?i)(?:cơ quan|đơn vị)\s+(?:chủ trì|được giao chủ trì|đầu mối|phối hợp)")
 _CLAUSES = re.compile(r"\s*;\s+|:\s+(?=[a-zđ])")
 # 'Các Ông (Bà): Chánh Văn phòng …; Giám đốc … chịu trách nhiệm thi hành': the addressing words.
 _ADDRESSEES = re.compile(r"^(?:Các\s+)?[Ôô]ng\s*(?:/|,|\()\s*[Bb]à\)?\s*:?\s*")
@@ -259,7 +263,7 @@ def strip_label(text: str) -> str:
 
 def role_of(duty: str, default: str = CHU_TRI) -> str:
     """The role a duty's wording gives its actor: 'Phối hợp với …' → phối hợp, '… thi hành …' → thi hành."""
-    low = strip_label(duty).lower()
+    low = re.sub(r"^(?:có|chịu) trách nhiệm\s+", "", strip_label(duty).lower())
     return next((role for role, pattern in _ROLE_BY_VERB if pattern.search(low)), default)
 
 
@@ -319,6 +323,11 @@ def _fields(node: Node) -> dict[str, Node]:
     return found
 
 
+def _role_nouns(wording: str) -> bool:
+    """'Cơ quan chủ trì, cơ quan phối hợp': roles, naming no agency."""
+    return all(_ROLE_NOUN.fullmatch(part.strip()) for part in wording.split(","))
+
+
 def agency_heading(text: str) -> tuple[list[Agency], str] | None:
     """A heading that names who the duties below it belong to, and any duty on the same line.
 
@@ -348,8 +357,8 @@ def agency_heading(text: str) -> tuple[list[Agency], str] | None:
     if inner and (listed := actors(inner.group(1))) and len(listed) > 1:
         return listed, rest
     found = actors(re.sub(r"\s*\([^()]*\)\s*$", "", head))
-    if not found or len(head.split()) > 30:
-        return None
+    if not found or len(head.split()) > 30 or all(_role_nouns(a.wording) for a in found):
+        return None  # 'Cơ quan chủ trì, cơ quan phối hợp' is an article's subject, not whose duties follow
     return found, rest
 
 
@@ -601,6 +610,24 @@ class _Extractor:
                 following = None
             self.walk(child, following or inner)
 
+    def listed_actors(self, node: Node, first: str) -> bool:
+        """'Các cơ quan có trách nhiệm phối hợp với Sở Nội vụ … gồm:' over items that only name agencies.
+
+        The items are who does it: one record with them as its actors, not one for 'Các cơ quan'.
+        """
+        if not node.children or not _LISTED.search(first):
+            return False
+        items = [strip_label(_first_line(c)).strip(" ;.,") for c in node.children]
+        named = [actors(item) if item and _verb_free(item) and len(item.split()) <= 15 else [] for item in items]
+        parsed = subject_and_predicate(strip_label(first))
+        if not parsed or not all(named):
+            return False
+        duty = parsed[1]
+        evidence = "\n".join([first, *(c.full_text() for c in node.children)])
+        lead = [a for found in named for a in found]
+        self.record(node, strip_label(first), lead, role_of(duty), evidence, partners=_partners(duty))
+        return True
+
     def lead_in(self, node: Node) -> _Scope | None:
         """The actor a lead-in line names for the bullet items that follow it as its siblings.
 
@@ -643,6 +670,8 @@ class _Extractor:
                 return _Scope(agencies=delegated)
             if node.children and (first.rstrip().endswith(":") or _ROLE_SUBHEADING.match(strip_label(first))):
                 return _Scope(scope.agencies, _partners(first) or scope.partners)
+            return scope
+        if self.listed_actors(node, first):
             return scope
         before = len(self.records)
         for line in own:

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 # 3: lookup columns in the chunk store, rows.npz, dense parameters and file sizes;
 # 4: dense views (views.npy, views.json) beside vectors.faiss
 FORMAT_VERSION = 4
-PARSER_VERSION = "12"
+PARSER_VERSION = "13"
 MANIFEST = "manifest.json"
 BUILD_TIMING = "build.json"  # how long embedding took, for the benchmark; not part of the index
 

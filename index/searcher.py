@@ -69,20 +69,6 @@ def _syllables(text: str) -> set[str]:
     return set(fold_accents(text).lower().split())
 
 
-def official_first(hits: list[Hit], ratio: float) -> list[Hit]:
-    """Hits reordered so that official texts scoring within ``ratio`` of the best come before other kinds.
-
-    A Q&A article or a news item often words a rule more like the question than the rule does;
-    the regulation is still what a civil servant must cite.
-    """
-    if not hits or all(h.chunk.facts.is_official for h in hits):
-        return hits
-    floor = ratio * hits[0].score
-    near = [h for h in hits if h.score >= floor]
-    rest = hits[len(near) :]
-    return [h for h in near if h.chunk.facts.is_official] + [h for h in near if not h.chunk.facts.is_official] + rest
-
-
 def retelling_documents(chunks: list[Chunk]) -> set[str]:
     """Documents that rank below official texts: Q&A articles, encyclopaedia pages, retelling news.
 
