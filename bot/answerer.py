@@ -16,7 +16,7 @@ from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
 from bot.quote import evidence_quote, quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
 from corpus.deadlines import deadline_phrase, parse_period
-from corpus.kinds import KIND_NOTES, DocumentKind
+from corpus.kinds import KIND_NOTES, DocumentKind, is_question_line
 from corpus.models import Chunk, DocumentFacts, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
@@ -28,13 +28,16 @@ from index.searcher import Searcher, SearchResult
 
 MAX_QUESTION_CHARS = 1000
 OFFICIAL_RATIO = 0.7  # an official text this close to a news item or Q&A article is cited first …
-RECORD_QUOTE_RATIO = 0.8  # another unit must score 1/0.8 times the record's own to be quoted instead
 OFFICIAL_SLACK = 0.05  # … when it covers the question's terms about as well
+RECORD_QUOTE_RATIO = 0.8  # another unit must score 1/0.8 times the record's own to be quoted instead
+QUESTION_WEIGHT = 0.2  # a Q&A article's question line is quoted only when its answer says nothing relevant
+NEAR_TIE = 0.95  # fused scores this close to the first hit's count as a tie for the confidence check
 TITLE_WEIGHT = 0.2
 LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
 PREFERRED_TERM_WEIGHT = 2.0
 LINE_TOKENS = 120  # typical clause length in folded tokens (syllables and bigrams)
 _DEADLINE_PARTS = re.compile(r"(?<=[;.])\s+|\n|\s(?=\(\d+\)\s)|\s(?=[a-zđ]\)\s)")
+_ASKS_DOCUMENT = re.compile(r"\b(?:ke hoach|quyet dinh|quy che|quy dinh|chi thi|nghi quyet|van ban|cong van)\b")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _COMPARE_WORDS = re.compile(
     r"(?i)\b(?:so sánh|(?:những |các )?(?:tỉnh|tỉnh thành|địa phương) nào|các tỉnh|giữa các tỉnh)\b"
@@ -111,15 +114,24 @@ class Answerer:
         For "who leads?" the clause that says who leads ("chủ trì", "chịu trách nhiệm") is preferred.
         """
         prefer = LEAD_TERMS if intent == Intent.LEAD else ()
-        return select_quote(chunk, self._scorer(analysis, chunk.facts.trich_yeu, prefer))
+        score = self._scorer(analysis, chunk.facts.trich_yeu, prefer)
+        if chunk.facts.kind == DocumentKind.QA:
+            return select_quote(chunk, lambda line: score(line) * (QUESTION_WEIGHT if is_question_line(line) else 1.0))
+        return select_quote(chunk, score)
 
-    def _task_answer(self, record: TaskRecord, chunk: Chunk) -> TaskAnswer:
+    def _task_answer(self, record: TaskRecord, chunk: Chunk, coordinating_with: str | None = None) -> TaskAnswer:
+        """The record as an answer; asked who works with an agency the record names as partner, the roles turn.
+
+        'Các cơ quan … phối hợp với Sở Nội vụ … gồm: a) …' answers "who coordinates with Sở Nội
+        vụ?" with the listed bodies as partners; asked who does the task, the subject leads.
+        """
         quote = whole_unit(chunk) if record.chunk_id == chunk.id and chunk.kind in ("task", "subtask") else None
         if quote is None:
             quote = quote_from(chunk, record.task if record.task in chunk.text else chunk.text)
         lead, partners = record.lead, record.partners
-        if record.role == PHOI_HOP and partners:
-            lead, partners = partners, lead  # 'A, B phối hợp với Sở C': Sở C leads, A and B coordinate
+        asked = fold_accents(coordinating_with or "").lower()
+        if record.role == PHOI_HOP and asked and any(fold_accents(a.name).lower() in asked for a in partners):
+            lead, partners = partners, lead
         return TaskAnswer(
             task=record.task,
             lead=[a.wording for a in lead],
@@ -179,7 +191,8 @@ class Answerer:
         used: set[str] = set()
         if chosen:
             hit, record = chosen
-            answer.task = self._task_answer(record, hit.chunk)
+            asked = answer.question if answer.intent == Intent.PARTNERS else None
+            answer.task = self._task_answer(record, hit.chunk, asked)
             if hit.chunk.kind not in ("task", "subtask"):
                 answer.task.quote = self._record_quote(hit.chunk, record, result.analysis, answer.intent)
             used.add(hit.chunk.id)
@@ -339,7 +352,9 @@ class Answerer:
         if asks_issuing_decision(question):
             # The decision's own articles answer "issued by which decision?", ahead of the plan's text.
             result.hits.sort(key=lambda h: (":qd/" not in h.chunk.id, h.rank))
-        answer.confidence = self._confidence(result.analysis, result.hits[0])
+        if missing := self._missing_provinces(question, result):
+            return self._decline(answer, f"Kho văn bản chưa có văn bản nào của {', '.join(missing)}. ")
+        answer.confidence = self._confident_first(result)
         if answer.confidence < self.settings.decline_below:
             return self._decline(answer)
         if intent in (Intent.LEAD, Intent.PARTNERS):
@@ -361,6 +376,35 @@ class Answerer:
         self._news_second(answer)
         self._status_notes(answer)
         return answer
+
+    def _missing_provinces(self, question: str, result: SearchResult) -> list[str]:
+        """Provinces whose own document the question asks about but which no loaded document is from.
+
+        'Kế hoạch CCHC năm 2026 của tỉnh Tuyên Quang …' must not be answered from a central decree
+        just because central texts pass the province filter.
+        """
+        named = result.analysis.provinces
+        if not named or not _ASKS_DOCUMENT.search(fold_accents(question).lower()):
+            return []
+        return [p for p in named if p not in self.searcher.provinces]
+
+    def _confident_first(self, result: SearchResult) -> float:
+        """The first hit's confidence, after a near-tied hit that covers the question replaces a weak first.
+
+        Fused scores of the first hits are often within a few percent; declining because the
+        first of them misses the question's terms while the second covers them would be wrong.
+        """
+        hits = result.hits
+        confidence = self._confidence(result.analysis, hits[0])
+        if confidence >= self.settings.decline_below:
+            return confidence
+        for i, hit in enumerate(hits[1:5], start=1):
+            if hit.score < NEAR_TIE * hits[0].score:
+                break
+            if (other := self._confidence(result.analysis, hit)) >= self.settings.decline_below:
+                hits.insert(0, hits.pop(i))
+                return other
+        return confidence
 
     def _official_first(self, result: SearchResult) -> None:
         """An official text that answers as well as a news item or Q&A article above it is cited first.
@@ -403,9 +447,9 @@ class Answerer:
                 answer.more_sources.remove(quote)
                 return
 
-    def _decline(self, answer: Answer) -> Answer:
+    def _decline(self, answer: Answer, reason: str = "") -> Answer:
         answer.status = Status.DECLINED
-        answer.message = (
+        answer.message = reason + (
             "Các văn bản đã nạp không đề cập nội dung này. Bạn có thể hỏi về nhiệm vụ, cơ quan chủ trì, "
             "thời hạn hoặc điều khoản trong các quyết định, kế hoạch, quy chế cải cách hành chính; "
             "dùng lệnh /vanban (hoặc `tracuu corpus`) để xem danh sách văn bản."

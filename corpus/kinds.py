@@ -72,6 +72,11 @@ def detect_kind(lines: list[str], official_header: bool) -> DocumentKind:
     return DocumentKind.OFFICIAL if official_header else DocumentKind.NEWS
 
 
+def is_question_line(line: str) -> bool:
+    """A Q&A article's question ('Hỏi: …'): it repeats what was asked; the answer follows it."""
+    return bool(_QUESTION.match(line.strip(" *#_|")))
+
+
 def kind_of(loai: str | None) -> DocumentKind:
     """The kind a stored 'loai' stands for (sidecar manifests write 'Tin bài (đăng lại Kế hoạch)')."""
     low = (loai or "").lower()

@@ -14,9 +14,12 @@ from index.models import Filters
 from index.synonyms import QueryLexicon
 
 _DOC_NUMBER = re.compile(
-    r"(?:\b(?:quyet dinh|ke hoach|chi thi|quy che|quy dinh|van ban|cong van|nghi quyet|qd|kh|ct|so)\s+(?:so\s+)?"
-    r"(\d{1,5})(?!\d|/\d{1,2}/)\b)|(?:\b(\d{1,5})\s*/\s*(?:\d{4}\s*/\s*)?(?:qd|kh|ct|nq|cv|tb|bc|tt|nd)\b)"
+    r"(?:\b(?P<kind>quyet dinh|ke hoach|chi thi|quy che|quy dinh|van ban|cong van|nghi quyet|qd|kh|ct|so)\s+"
+    r"(?:so\s+)?(\d{1,5})(?!\d|/\d{1,2}/)\b(?:\s*/\s*(?:\d{4}\s*/\s*)?(?P<code1>[a-z]{2,6})\b)?)"
+    r"|(?:\b(\d{1,5})\s*/\s*(?:\d{4}\s*/\s*)?(?P<code2>qd|kh|ct|nq|cv|tb|bc|tt|nd)\b)"
 )
+# The code a document type prints in its number: 'Chỉ thị 32' is 32/CT-…, never 32/2025/TT-….
+_TYPE_CODES = {"quyet dinh": "qd", "ke hoach": "kh", "chi thi": "ct", "cong van": "cv", "nghi quyet": "nq"}
 _NEWS_MENTION = re.compile(r"\b(?:tin bai|ban tin|bai viet|bai bao|trang tin)\b")
 
 
@@ -30,6 +33,7 @@ class QueryAnalysis(BaseModel):
     folded: list[str]
     provinces: list[str] = Field(default_factory=list)
     doc_numbers: list[str] = Field(default_factory=list)
+    doc_refs: list[str] = Field(default_factory=list, description="'32/ct': a number with its type code, if named")
     news: bool = False
     rewritten: str = Field(default="", description="without greetings, shorthand spelled out (and restored)")
     expansions: list[str] = Field(default_factory=list, description="legal wording of colloquial phrases")
@@ -60,11 +64,15 @@ def analyse_query(
     accented = has_diacritics(text)
     restored = restorer.restore(text) if restorer is not None and not accented else None
     folded = fold_accents(text).lower()
-    numbers = []
+    numbers: list[str] = []
+    refs: list[str] = []
     for m in _DOC_NUMBER.finditer(folded):
-        number = (m.group(1) or m.group(2)).lstrip("0") or "0"
-        if number not in numbers and not (len(number) == 4 and number.startswith(("19", "20"))):
-            numbers.append(number)
+        number = (m.group(2) or m.group(4)).lstrip("0") or "0"
+        if number in numbers or (len(number) == 4 and number.startswith(("19", "20"))):
+            continue
+        numbers.append(number)
+        code = m["code1"] or m["code2"] or _TYPE_CODES.get(m["kind"] or "") or ""
+        refs.append(f"{number}/{code}" if code else number)
     words = word_tokens(restored or text, drop_question_words=True)
     folded_toks = folded_tokens(text, drop_question_words=True)
     rewrite = (lexicon or QueryLexicon.default()).rewrite(text, accented)
@@ -83,6 +91,7 @@ def analyse_query(
         folded=folded_toks,
         provinces=find_provinces(text),
         doc_numbers=numbers,
+        doc_refs=refs,
         news=bool(_NEWS_MENTION.search(folded)),
         rewritten=rewritten,
         expansions=rewrite.expansions,
@@ -97,6 +106,6 @@ def filters_from_query(analysis: QueryAnalysis) -> Filters:
     """Province, document-number and 'tin bài' mentions become filters (applied only where they match)."""
     return Filters(
         provinces=analysis.provinces,
-        so_hieu_prefixes=analysis.doc_numbers,
+        so_hieu_prefixes=analysis.doc_refs,
         doc_types=["Tin bài"] if analysis.news else [],
     )

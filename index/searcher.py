@@ -137,6 +137,7 @@ class Searcher:
         self._retelling = self.rows.retelling_rows
         self.by_id = ChunksById(self.chunks)
         facts = {doc_id: DocumentFacts.model_validate(d["facts"]) for doc_id, d in self.documents.items()}
+        self.provinces: set[str] = {f.tinh for f in facts.values() if f.tinh}
         self.statuses: dict[str, DocumentStatus] = {
             doc_id: document_status(f, self.relations, facts) for doc_id, f in facts.items()
         }

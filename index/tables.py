@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.models import Chunk, Relation, TaskRecord
+from corpus.normalize import fold_accents
 from index.models import Filters
 
 ROWS_FILE = "rows.npz"
@@ -196,6 +197,13 @@ class TaskTable(Sequence[TaskRecord]):
         return int(found[0]) if found else None
 
 
+def _numbered(so_hieu: str, refs: list[tuple[str, str]]) -> bool:
+    """'925/QĐ-UBND' is 925, and 925 with code 'qd'; '32/2025/TT-BKHCN' is not '32/ct'."""
+    number = so_hieu.lstrip("0")
+    parts = set(re.split(r"[/-]", fold_accents(so_hieu).lower()))
+    return any(number.startswith(f"{n}/") and (not code or code in parts) for n, code in refs)
+
+
 class RowFacts:
     """Each row's document, and per-document facts as arrays: filters cost numpy, not a chunk scan."""
 
@@ -235,8 +243,8 @@ class RowFacts:
         if filters.provinces:
             checks.append(np.array([t == "" or t in filters.provinces for t in self.tinh], dtype=bool))
         if filters.so_hieu_prefixes:
-            prefixes = tuple(f"{p}/" for p in filters.so_hieu_prefixes)
-            checks.append(np.array([s.lstrip("0").startswith(prefixes) for s in self.so_hieu], dtype=bool))
+            refs = [ref.partition("/")[::2] for ref in filters.so_hieu_prefixes]
+            checks.append(np.array([_numbered(s, refs) for s in self.so_hieu], dtype=bool))
         if filters.doc_ids:
             wanted = set(filters.doc_ids)
             checks.append(np.array([d in wanted for d in self.doc_ids], dtype=bool))

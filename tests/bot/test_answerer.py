@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,38 @@ def test_ambiguity_across_two_provinces(seed_index, e5_embedder, tmp_path):
     assert "Bình Định" in text and "Kiên Giang" in text and "120/QĐ-UBND" in text and "925/QĐ-UBND" in text
     named = answerer.answer("Ở Bình Định, sở nào tổ chức thực hiện việc áp dụng ISO 9001?")
     assert not named.by_province and named.task.quote.province == "Bình Định"
+
+
+def test_official_text_before_a_qa_article_that_words_it_like_the_question(seed_index, e5_embedder, tmp_path):
+    """Issue 10 item 4: a Q&A article is cited after the regulation, and labelled when it is quoted."""
+    from corpus.loader import BUNDLED_CORPUS
+    from index.builder import build_index
+    from index.searcher import Searcher
+
+    kinds = Path(__file__).parents[1] / "fixtures" / "kinds"
+    corpus = tmp_path / "docs"
+    shutil.copytree(BUNDLED_CORPUS, corpus)
+    for name in ("hoi-dap-quy-che-phoi-hop.txt", "hoi-dap-mot-cua.txt", "bach-khoa-cai-cach-hanh-chinh.txt"):
+        shutil.copy(kinds / name, corpus / name)
+    config = seed_index.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "data"})
+    (tmp_path / "data" / "cache").mkdir(parents=True)
+    shutil.copy(seed_index.cache_path, config.cache_path)
+    build_index(config, lambda: e5_embedder)
+    answerer = Answerer(Searcher(config.current, lambda: e5_embedder, config.model_name))
+
+    answer = answerer.answer(
+        "Theo quy chế phối hợp cải cách hành chính của tỉnh Kiên Giang, cơ quan nào có trách nhiệm chủ trì, "
+        "phối hợp với các sở, ban, ngành liên quan trong việc thực hiện nhiệm vụ cải cách hành chính?"
+    )
+    main = answer.task.quote if answer.task else answer.primary
+    assert main.doc_id == "kg-925-2018" and main.kind == "official"
+    assert all("không phải văn bản quy định" in q.citation for q in answer.more_sources if q.kind == "qa")
+
+    only_qa = answerer.answer(
+        "Hồ sơ thủ tục hành chính nộp trực tuyến chưa đầy đủ thì cán bộ tiếp nhận hướng dẫn bổ sung, hoàn thiện "
+        "hồ sơ trong thời hạn bao lâu?"
+    )
+    assert only_qa.status == Status.ANSWERED
+    assert only_qa.primary.kind == "qa" and "bài hỏi đáp" in only_qa.primary.citation
+    assert any("bài hỏi đáp" in note and "không phải văn bản quy định" in note for note in only_qa.status_notes)
+    assert "không phải văn bản quy định" in render_text(only_qa)
