@@ -17,7 +17,7 @@ from bot.quote import evidence_quote, quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
 from corpus.deadlines import deadline_phrase, parse_period
 from corpus.kinds import KIND_NOTES, DocumentKind, is_question_line
-from corpus.models import Chunk, DocumentFacts, TaskRecord
+from corpus.models import Chunk, DocumentFacts, NodeKind, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
 from corpus.tasks import PHOI_HOP
@@ -31,6 +31,7 @@ OFFICIAL_RATIO = 0.7  # an official text this close to a news item or Q&A articl
 OFFICIAL_SLACK = 0.05  # … when it covers the question's terms about as well
 RECORD_QUOTE_RATIO = 0.8  # another unit must score 1/0.8 times the record's own to be quoted instead
 QUESTION_WEIGHT = 0.2  # a Q&A article's question line is quoted only when its answer says nothing relevant
+RANK_PENALTY = 0.1  # after a table chunk, a later hit's record must cover the question 1/0.9 times better
 NEAR_TIE = 0.95  # fused scores this close to the first hit's count as a tie for the confidence check
 TITLE_WEIGHT = 0.2
 LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
@@ -181,13 +182,22 @@ class Answerer:
         hits = result.hits
         top = hits[0]
         chosen: tuple[Hit, TaskRecord] | None = None
-        for hit in hits[:3]:
+        best = 0.0
+        for i, hit in enumerate(hits[:3]):
             if hit.score < self.settings.task_score_ratio * top.score:
                 break
             record = self._best_record(hit.chunk, result.analysis)
-            if record is not None:
-                chosen = (hit, record)
-                break
+            if record is None:
+                continue
+            # A table chunk is ranked for all its rows together, so its best row may be a neighbour
+            # of the task asked about: then a later hit's record that covers the question better wins.
+            value = self.searcher.term_coverage(result.analysis, record.task) * (1.0 - RANK_PENALTY * i)
+            if chosen is None:
+                chosen, best = (hit, record), value
+                if hit.chunk.kind != NodeKind.TABLE:
+                    break
+            elif value > best:
+                chosen, best = (hit, record), value
         used: set[str] = set()
         if chosen:
             hit, record = chosen

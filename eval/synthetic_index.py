@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index.analysis import folded_tokens
 from index.builder import MANIFEST, file_sizes, read_manifest
 from index.dense import DenseIndex
+from index.features import HEADING, ROW_FEATURES
 from index.lexical import LexicalIndex
 from index.models import IndexManifest
 from index.store import ChunkStore
@@ -69,6 +71,20 @@ def _bm25(sources: list[list[str]], size: int, rng: np.random.Generator):  # -> 
     retriever = bm25s.BM25(k1=1.2, b=0.75)
     retriever.index((corpus, vocab), show_progress=False)
     return retriever
+
+
+def _copy_row_features(source: Path, build: Path, doc_of_row: list[str], n: int) -> None:
+    """The ranker's row features of every copy: its document, a distinct article per copy, the source's length."""
+    with np.load(source / ROW_FEATURES) as src:
+        article_of, length = src["article_of"], src["length"]
+    rows = np.arange(len(doc_of_row))
+    ordinal: dict[str, int] = {}
+    np.savez(
+        build / ROW_FEATURES,
+        doc_of=np.array([ordinal.setdefault(d, len(ordinal)) for d in doc_of_row], dtype=np.int64),
+        article_of=article_of[rows % n] + (rows // n) * (int(article_of.max()) + 1),
+        length=length[rows % n],
+    )
 
 
 def make_synthetic(
@@ -148,9 +164,14 @@ def make_synthetic(
     started = time.perf_counter()
     words = [json.loads(r[5]) for r in rows]
     folded = [json.loads(r[6]) for r in rows]
-    fields = {"words": _bm25(words, size, rng), "folded": _bm25(folded, size, rng)}
+    headings = []
+    for r in rows:
+        chunk = json.loads(r[2])
+        headings.append(folded_tokens(chunk.get("heading") or (chunk.get("path") or [""])[-1]))
+    fields = {"words": _bm25(words, size, rng), "folded": _bm25(folded, size, rng), HEADING: _bm25(headings, size, rng)}
     LexicalIndex(fields).save(build)
-    del fields, words, folded
+    del fields, words, folded, headings
+    _copy_row_features(source, build, doc_of_row, n)
     timings["bm25_s"] = round(time.perf_counter() - started, 1)
 
     real = _source_vectors(source, n).astype(np.float32)

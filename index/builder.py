@@ -33,6 +33,7 @@ from index.analysis import ANALYSIS_VERSION, folded_tokens, word_tokens
 from index.dense import DenseIndex
 from index.embedder import Embedder
 from index.errors import IndexError_
+from index.features import save_row_features
 from index.lexical import LexicalIndex
 from index.models import IndexManifest
 from index.store import ChunkStore, EmbeddingCache, text_hash
@@ -41,8 +42,9 @@ from index.views import build_views
 
 log = logging.getLogger(__name__)
 # 3: lookup columns in the chunk store, rows.npz, dense parameters and file sizes;
-# 4: dense views (views.npy, views.json) beside vectors.faiss
-FORMAT_VERSION = 4
+# 4: dense views (views.npy, views.json) beside vectors.faiss;
+# 5: the ranker's row features and heading field (row_features.npz, bm25_heading)
+FORMAT_VERSION = 5
 PARSER_VERSION = "13"
 MANIFEST = "manifest.json"
 BUILD_TIMING = "build.json"  # how long embedding took, for the benchmark; not part of the index
@@ -371,6 +373,7 @@ def _build_index(
         store.close()
         RowFacts.save(build_dir, [c.doc_id for c in chunks])
         LexicalIndex.build(words, folded).save(build_dir)
+        save_row_features(chunks, build_dir)
         AccentRestorer.learn(texts).save(build_dir / "accents.json")
         dense = DenseIndex.build(
             vectors, np.arange(len(chunks)), config.hnsw_threshold, ivf_threshold=config.ivf_threshold

@@ -31,7 +31,7 @@ class LexicalIndex:
 
     @classmethod
     def build_single(cls, name: str, corpus: list[list[str]]) -> LexicalIndex:
-        """One extra field held in memory (the headings, built when an index is loaded)."""
+        """One extra field (the headings), built with the index and saved beside the others."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -54,6 +54,14 @@ class LexicalIndex:
             name: bm25s.BM25.load(str(directory / f"bm25_{name}"), mmap=True, show_progress=False) for name in FIELDS
         }
         return cls(fields)
+
+    @classmethod
+    def load_field(cls, directory: Path, name: str) -> LexicalIndex:
+        """One extra field written at build time (the headings), memory-mapped."""
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.ERROR)
+        return cls({name: bm25s.BM25.load(str(directory / f"bm25_{name}"), mmap=True, show_progress=False)})
 
     def scores(self, field: str, tokens: list[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (unknown tokens are ignored)."""

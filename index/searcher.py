@@ -107,6 +107,7 @@ class Searcher:
         weights: FusionWeights | None = None,
         ranker: LearnedRanker | str | None = "default",
     ) -> None:
+        self.index_dir = index_dir
         self.manifest = read_manifest(index_dir)
         check_manifest(self.manifest, model_name)
         check_files(index_dir, self.manifest)
@@ -146,11 +147,12 @@ class Searcher:
 
     @property
     def extractor(self) -> FeatureExtractor:
-        """The learned ranker's feature extractor, set up on first use (it indexes the headings)."""
+        """The learned ranker's feature extractor, set up on first use (row features are read from disk)."""
         if self._extractor is None:
             self._extractor = FeatureExtractor(
-                self.chunks, self.lexical, self.dense, self.views, self._retelling, self.weights.candidates
-            )
+                self.index_dir, self.chunks, self.lexical, self.dense, self.views, self._retelling,
+                self.weights.candidates,
+            )  # fmt: skip
         return self._extractor
 
     @property
