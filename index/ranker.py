@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from index.features import FEATURES
+from index.light_imports import import_lightgbm
 
 DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "ranker.txt"
 log = logging.getLogger(__name__)
@@ -34,8 +35,7 @@ class LearnedRanker:
     @classmethod
     def from_file(cls, path: Path) -> LearnedRanker:
         """Read a LightGBM text model."""
-        import lightgbm
-
+        lightgbm = import_lightgbm()
         return cls(lightgbm.Booster(model_file=str(path)), name=path.name)
 
     @classmethod

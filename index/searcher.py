@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from corpus.models import Chunk, DocumentFacts, Relation
 from corpus.normalize import fold_accents
-from corpus.relations import DocumentStatus, document_status
+from corpus.relations import DocumentStatus, document_status, normalize_so_hieu
 from index.accents import LazyAccentRestorer
 from index.analysis import FUNCTION_WORDS, folded_tokens
 from index.builder import check_files, check_manifest, read_manifest
@@ -96,6 +96,22 @@ def retelling_documents(chunks: list[Chunk]) -> set[str]:
     return out
 
 
+def _statuses(facts: dict[str, DocumentFacts], relations: list[Relation]) -> dict[str, DocumentStatus]:
+    """The status of every document some relation targets (the others are in force, and absent).
+
+    Relations are grouped by target number first: comparing every document with every relation
+    grows with their product, seconds for a few hundred documents and hours for a national library.
+    """
+    by_target: dict[str, list[Relation]] = {}
+    for relation in relations:
+        by_target.setdefault(normalize_so_hieu(relation.target_so_hieu), []).append(relation)
+    out: dict[str, DocumentStatus] = {}
+    for doc_id, f in facts.items():
+        if f.so_hieu and (targeting := by_target.get(normalize_so_hieu(f.so_hieu))):
+            out[doc_id] = document_status(f, targeting, facts)
+    return out
+
+
 class Searcher:
     """Loads an index directory once and answers searches against it."""
 
@@ -139,9 +155,7 @@ class Searcher:
         self.by_id = ChunksById(self.chunks)
         facts = {doc_id: DocumentFacts.model_validate(d["facts"]) for doc_id, d in self.documents.items()}
         self.provinces: set[str] = {f.tinh for f in facts.values() if f.tinh}
-        self.statuses: dict[str, DocumentStatus] = {
-            doc_id: document_status(f, self.relations, facts) for doc_id, f in facts.items()
-        }
+        self.statuses = _statuses(facts, self.relations)
         self.ranker = LearnedRanker.load_default() if ranker == "default" else ranker
         self._extractor: FeatureExtractor | None = None
 
