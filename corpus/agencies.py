@@ -175,7 +175,7 @@ def plausible_name(wording: str) -> bool:
 
 # A body named by what it does may hold a verb ('Người nộp phí', 'cơ quan ký kết hợp đồng'); a named
 # agency followed by one is a clause ('Sở Y tế đăng tải', 'Giám đốc Trung tâm ra').
-_DESCRIBED_ROLE = re.compile(r"(?i)^(?:các\s+)?(?:người|cơ quan|đơn vị|tổ chức|cá nhân|bộ phận|tổ)\b")
+_DESCRIBED_ROLE = re.compile(r"(?i)^(?:các\s+)?(?:người|cơ quan|đơn vị|tổ chức|cá nhân|bộ phận|tổ|cơ sở)\b")
 _VERB_AFTER_NAME = re.compile(
     r"(?<!\w)(?:đăng tải|niêm yết|công bố|có văn bản|quy định chi tiết|dừng|gửi|nộp|ra quyết định|ra$)(?!\w)"
 )

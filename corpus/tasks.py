@@ -39,9 +39,9 @@ _WEAK_VERBS = (
     r"|khẩn trương|tăng cường|chủ động|thường xuyên|định kỳ|tiếp tục|giúp|căn cứ|cập nhật|công bố|công khai|ứng dụng"
     r"|bố trí|hỗ trợ|duy trì|kịp thời|đẩy mạnh|nâng cao|phát hiện|xử lý|thanh tra|tuyên truyền|vận động|tiến hành"
     r"|nghiêm túc|rà soát|trình|đánh giá|giải quyết|phổ biến|quán triệt|tập trung|sử dụng|thống kê|hoàn thành|thành lập"
-    r"|gửi|chuẩn bị|phê duyệt|quyết định|thông báo|ký|lấy ý kiến|tiếp thu|trả lời|điều hành|phân công|tạo điều kiện"
-    r"|ưu tiên|bổ sung|hoàn thiện|áp dụng|thẩm tra|xác nhận|lựa chọn|tổ chức thực hiện|thu thập|chia sẻ|kết nối"
-    r"|vận hành"
+    r"|gửi|chuẩn bị|phê duyệt|quyết định|thông báo|(?<!đăng )ký|lấy ý kiến|tiếp thu|trả lời|điều hành|phân công"
+    r"|tạo điều kiện|ưu tiên|bổ sung|hoàn thiện|áp dụng|thẩm tra|xác nhận|lựa chọn|tổ chức thực hiện|thu thập"
+    r"|chia sẻ|kết nối|vận hành"
 )
 _WEAK = re.compile(rf"(?<!\w)(?:{_WEAK_VERBS})(?!\w)")
 _BARE_POST = re.compile(
@@ -158,10 +158,13 @@ def _subjects(prefix: str, weak: bool) -> list[str]:
     if weak and not _LEADING_CLAUSE.match(prefix):
         return [whole]
     out = [] if weak else [whole]
+    first = True
     for m in _CLAUSE_END.finditer(prefix):
-        out.append(prefix[m.end() :].strip(" ,"))
-        if weak:
-            break  # after a leading time clause, the actor comes right after it
+        # Before a weak verb the actor follows the leading clause: its first end, or a later 'thì'
+        # ('Đối với kiến nghị …, vướng mắc thì cơ quan được giao chủ trì phải chủ động phối hợp …').
+        if not weak or first or m.group(0).startswith("thì"):
+            out.append(prefix[m.end() :].strip(" ,"))
+        first = False
     return [s for s in out if s]
 
 
