@@ -140,6 +140,8 @@ class DenseIndex:
         """The stored vectors of these ids (the learned ranker scores candidates other retrievers found)."""
         if not len(ids):
             return np.zeros((0, self.index.d), np.float32)
+        if self.exact is not None:  # IVF-PQ keeps no id map; its exact vectors are memory-mapped beside it
+            return np.asarray(self.exact[np.asarray(ids, dtype=np.int64)], dtype=np.float32)
         return self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
     def save(self, path: Path) -> None:

@@ -167,7 +167,7 @@ class FeatureExtractor:
         if not terms or total <= 0:
             return covered
         for term, weight in zip(terms, weights, strict=True):
-            covered += weight * np.isin(rows, index.postings(field, term))
+            covered += weight * index.holds(field, term, rows)
         return covered / total
 
     def _prf_terms(self, top: list[int], weights: np.ndarray, query_terms: set[str]) -> dict[str, float]:
@@ -280,10 +280,10 @@ class FeatureExtractor:
         top_rows = [int(rows[i]) for i in first[:PRF_DOCS]]
         weights = fused[first[:PRF_DOCS]]
         terms = self._prf_terms(top_rows, weights / (weights.sum() or 1.0), set(folded_terms))
-        prf_scores = self.lexical.weighted_scores("folded", terms) if terms else np.zeros(len(self.length), np.float32)
-        if allowed is not None:
-            prf_scores = np.where(allowed, prf_scores, 0.0)
-        cols["bm25_prf"] = _share(prf_scores)[rows]
+        # Scored on the candidates only (the feedback terms come from the best of them, so the
+        # best feedback score is among them): a pass over every row cost 20 ms at a million chunks.
+        prf_scores = self.lexical.weighted_scores_at("folded", terms, rows) if terms else np.zeros(m, np.float32)
+        cols["bm25_prf"] = _share(prf_scores)
 
         docs = self.doc_of[rows]
         articles = self.article_of[rows]

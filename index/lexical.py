@@ -86,20 +86,40 @@ class LexicalIndex:
         df = np.array([indptr[vocab[t] + 1] - indptr[vocab[t]] if t in vocab else 0 for t in tokens], dtype=np.float64)
         return np.log((n - df + 0.5) / (df + 0.5) + 1.0)
 
-    def weighted_scores(self, field: str, weights: dict[str, float]) -> np.ndarray:
-        """BM25 of every row for weighted query terms (pseudo-relevance feedback weighs its terms)."""
+    def weighted_scores_at(self, field: str, weights: dict[str, float], rows: np.ndarray) -> np.ndarray:
+        """BM25 of these rows for weighted query terms (pseudo-relevance feedback weighs its terms).
+
+        Only the rows asked about are scored, by binary search in each term's posting list.
+        """
         retriever = self.fields[field]
         vocab = retriever.vocab_dict  # type: ignore[attr-defined]
         matrix = retriever.scores  # type: ignore[attr-defined]
         data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-        out = np.zeros(matrix["num_docs"], dtype=np.float32)
+        out = np.zeros(len(rows), dtype=np.float32)
         for token, weight in weights.items():
             column = vocab.get(token)
             if column is None or not weight:
                 continue
-            part = slice(int(indptr[column]), int(indptr[column + 1]))
-            out[indices[part]] += weight * data[part]
+            start, end = int(indptr[column]), int(indptr[column + 1])
+            if start == end:
+                continue
+            postings = indices[start:end]
+            at = np.minimum(np.searchsorted(postings, rows), end - start - 1)
+            found = np.asarray(postings[at]) == rows
+            out[found] += weight * np.asarray(data[start:end][at[found]])
         return out
+
+    def holds(self, field: str, token: str, rows: np.ndarray) -> np.ndarray:
+        """Which of these rows contain a token: binary search in the sorted posting list.
+
+        A common term's postings run to hundreds of thousands of rows at a million chunks; a set
+        membership test over them cost most of a search there, a search over them costs nothing.
+        """
+        postings = self.postings(field, token)
+        if not len(postings) or not len(rows):
+            return np.zeros(len(rows), dtype=bool)
+        at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+        return np.asarray(postings[at]) == rows
 
     def postings(self, field: str, token: str) -> np.ndarray:
         """Rows that contain a token (empty when the field has never seen it)."""

@@ -47,6 +47,8 @@ def test_recall_against_exact_and_filters(tmp_path, hnsw, ivf, kind):
     for allowed in (np.arange(0, 6_000, 7), np.arange(100, 140)):
         _, got = loaded.search(queries[0], 10, allowed)
         assert len(got) == 10 and set(got) <= set(allowed)
+    rows = np.array([5, 4_321, 17])  # the learned ranker reads stored vectors of any index kind
+    np.testing.assert_allclose(loaded.vectors(rows), x[rows], atol=1e-5 if kind == HNSW else 1e-6)
 
 
 def test_ivfpq_needs_its_exact_vectors(tmp_path):
