@@ -14,12 +14,14 @@ _WHO = (
 _LEAD_VERBS = (
     r"(?:chu tri|chiu trach nhiem|phu trach|dam nhiem|dam nhan|thuc hien|lam|xay dung|to chuc|giup|theo doi"
     r"|huong dan|thuc thi|lap|trien khai|tham muu|dau moi|thuong truc|ban hanh|tham dinh|quan ly|chi dao|van hanh"
-    r"|xu ly|giai quyet|tong hop|kiem tra|tiep nhan|ra soat|cung cap|giam sat|danh gia|cap|thi hanh)"
+    r"|xu ly|giai quyet|tong hop|kiem tra|tiep nhan|ra soat|cung cap|giam sat|danh gia|cap|thi hanh|de xuat"
+    r"|nghien cuu|bao cao)"
 )
 _LEAD = [
     re.compile(rf"\b{_WHO}\b.{{0,40}}\b{_LEAD_VERBS}\b"),
     re.compile(rf"\b{_LEAD_VERBS}\b.{{0,80}}\b(?:la ai|la co quan nao|la don vi nao|la so nao)\b"),
     re.compile(rf"\bdo\s+{_WHO}\b"),
+    re.compile(rf"\bgiao\s+(?:cho\s+)?{_WHO}\b"),
     re.compile(r"\b(?:co quan|don vi) (?:chu tri|thuong truc)\b.{0,60}\b(?:la gi|nao)\b"),
 ]
 _PARTNERS = re.compile(

@@ -106,7 +106,8 @@ _LABELLED = re.compile(
 )
 _STATED = re.compile(
     r"(?i)(?:\bhoàn thành\s+|\bxong\s+)?\b(?:trước|chậm nhất(?: là)?(?: trước)?|không (?:muộn|chậm) hơn"
-    r"|hạn chót(?: là)?|(?<=hoàn thành )trong)\s+(?:ngày|thời điểm|tháng|quý|năm|\d)[^,;.()\n]{0,80}"
+    r"|hạn chót(?: là)?|(?<=hoàn thành )trong)\s+(?:ngày|tháng|quý|năm|\d)[^,;.()\n]{0,80}"
+    r"|\btrong\s+(?:tháng|quý|năm)\s+(?:\d|[IV]{1,3}\b)[^,;.()\n]{0,30}"
     r"|(?i:\bthời hạn\s+)?\b(?:chậm nhất|trong (?:thời hạn|vòng))\s+\d+\s+(?:ngày|tháng)(?: làm việc)?"
     r"(?:\s+kể từ[^,;.()\n]{0,60})?"
 )

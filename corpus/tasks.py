@@ -176,7 +176,7 @@ _ENFORCE = re.compile(
     r"|(?:tổ chức )?triển khai,?\s*(?:thực hiện)?|(?<=trách nhiệm )(?:tổ chức )?thực hiện|thực hiện nghiêm túc)\b"
     r"(?:.*(?:Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Thông tư|Quy chế|Quy định) (?:này|số)|\s*\.?/?\.?\s*$)",
 )
-_PARTNERS_START = re.compile(r"\bphối hợp(?: chặt chẽ)?(?: với)?\s+")
+_PARTNERS_START = re.compile(r"(?i)\bphối hợp(?: chặt chẽ)?(?: với)?\s+")
 _PARTNERS_END = re.compile(
     r"\s+(?:để|trong|thực hiện|triển khai|tổ chức|xây dựng|tham mưu"
     r"|hướng dẫn|rà soát|kiểm tra|theo dõi|đánh giá|giải quyết|xử lý|báo cáo|tổng hợp|lập|nghiên cứu|đề xuất|cung cấp"

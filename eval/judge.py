@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from corpus.agencies import agency_key
+from corpus.agencies import agency_key, canonical_agency, is_generic
 from corpus.normalize import fold_accents
 
 DEFAULT_QUESTIONS = Path(__file__).parent / "dev.jsonl"
@@ -68,8 +68,9 @@ def agency_set(names: list[str]) -> set[str]:
 def named_agency_set(names: list[str]) -> set[str]:
     """The agencies a list names, catch-alls ('các sở, ngành có liên quan') left out on either side.
 
-    A catch-all names nobody; whether a labeller copied it or a parser kept it must not decide
-    whether the named lead is right. A list of catch-alls only is compared as it is.
+    A catch-all ('… có liên quan', 'các cơ quan, đơn vị') names nobody; whether a labeller copied
+    it or a parser kept it must not decide whether the named lead is right. A list of catch-alls
+    only is compared as it is.
     """
-    named = [n for n in names if "liên quan" not in n.lower()]
+    named = [n for n in names if not is_generic(canonical_agency(n))]
     return agency_set(named or names)
