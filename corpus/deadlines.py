@@ -107,7 +107,7 @@ _LABELLED = re.compile(
 _STATED = re.compile(
     r"(?i)(?:\bhoàn thành\s+|\bxong\s+)?\b(?:trước|chậm nhất(?: là)?(?: trước)?|không (?:muộn|chậm) hơn"
     r"|hạn chót(?: là)?|(?<=hoàn thành )trong)\s+(?:ngày|tháng|quý|năm|\d)[^,;.()\n]{0,80}"
-    r"|\btrong\s+(?:tháng|quý|năm)\s+(?:\d|[IV]{1,3}\b)[^,;.()\n]{0,30}"
+    r"|\btrong\s+(?:tháng|quý|năm)\s+(?:\d{1,4}|IV|I{1,3})\b(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
     r"|(?i:\bthời hạn\s+)?\b(?:chậm nhất|trong (?:thời hạn|vòng))\s+\d+\s+(?:ngày|tháng)(?: làm việc)?"
     r"(?:\s+kể từ[^,;.()\n]{0,60})?"
 )
@@ -120,7 +120,7 @@ def deadline_phrase(text: str | None) -> str | None:
 
     A labelled 'Thời hạn: …' first, then a stated limit ('trước ngày 20/6 của năm', 'chậm nhất
     05 ngày làm việc kể từ …'), then the first period named ('Trong Quý II/2007 thiết lập …' →
-    'Quý II/2007'), never the issue date of a document the sentence cites.
+    'Trong Quý II/2007'), never the issue date of a document the sentence cites.
     """
     if not text:
         return None
