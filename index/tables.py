@@ -197,11 +197,9 @@ class TaskTable(Sequence[TaskRecord]):
         return int(found[0]) if found else None
 
 
-def _numbered(so_hieu: str, refs: list[tuple[str, str]]) -> bool:
-    """'925/QĐ-UBND' is 925, and 925 with code 'qd'; '32/2025/TT-BKHCN' is not '32/ct'."""
-    number = so_hieu.lstrip("0")
-    parts = set(re.split(r"[/-]", fold_accents(so_hieu).lower()))
-    return any(number.startswith(f"{n}/") and (not code or code in parts) for n, code in refs)
+def _has_code(so_hieu: str, code: str) -> bool:
+    """'925/QĐ-UBND' has code 'qd'; '32/2025/TT-BKHCN' has not 'ct'."""
+    return not code or code in set(re.split(r"[/-]", fold_accents(so_hieu).lower()))
 
 
 class RowFacts:
@@ -213,6 +211,7 @@ class RowFacts:
         facts = [documents.get(d, {}).get("facts", {}) for d in doc_ids]
         self.tinh = [f.get("tinh") or "" for f in facts]
         self.so_hieu = [f.get("so_hieu") or "" for f in facts]
+        self.numbers = np.array([s.lstrip("0").split("/")[0] if "/" in s else "" for s in self.so_hieu])
         self.loai = [(f.get("loai") or "").lower() for f in facts]
         self.year = [int(f["ngay_ban_hanh"][:4]) if f.get("ngay_ban_hanh") else None for f in facts]
         retelling = np.array([bool(documents.get(d, {}).get("retelling")) for d in doc_ids], dtype=bool)
@@ -243,8 +242,11 @@ class RowFacts:
         if filters.provinces:
             checks.append(np.array([t == "" or t in filters.provinces for t in self.tinh], dtype=bool))
         if filters.so_hieu_prefixes:
-            refs = [ref.partition("/")[::2] for ref in filters.so_hieu_prefixes]
-            checks.append(np.array([_numbered(s, refs) for s in self.so_hieu], dtype=bool))
+            check = np.zeros(len(self.doc_ids), dtype=bool)
+            for number, _, code in (ref.partition("/") for ref in filters.so_hieu_prefixes):
+                for i in np.flatnonzero(self.numbers == number):  # few documents share a number
+                    check[i] |= _has_code(self.so_hieu[i], code)
+            checks.append(check)
         if filters.doc_ids:
             wanted = set(filters.doc_ids)
             checks.append(np.array([d in wanted for d in self.doc_ids], dtype=bool))

@@ -109,3 +109,24 @@ def test_retelling_rows(built):
     searcher, corpus = built
     retelling = retelling_documents(corpus.chunks)
     assert retelling and np.array_equal(searcher._retelling, np.array([c.doc_id in retelling for c in corpus.chunks]))
+
+
+def test_document_numbers_filter_with_their_type_code():
+    """'Chỉ thị 32/CT-TTg' must not select Thông tư 32/2025/TT-BKHCN (realdocs r-001 was declined for it)."""
+    from index.query import analyse_query, filters_from_query
+    from index.tables import RowFacts
+
+    documents = {
+        "tt": {"facts": {"so_hieu": "32/2025/TT-BKHCN"}},
+        "qd": {"facts": {"so_hieu": "925/QĐ-UBND"}},
+        "kh": {"facts": {"so_hieu": "0925/KH-UBND"}},
+    }
+    rows = RowFacts(np.array([0, 0, 1, 2]), ["tt", "qd", "kh"], documents)
+
+    def allowed(question: str) -> list[bool]:
+        return rows.mask(filters_from_query(analyse_query(question)), strict=True).tolist()
+
+    assert allowed("Kế hoạch thực hiện Chỉ thị 32/CT-TTg") == [False, False, False, False]
+    assert allowed("Thông tư 32/2025/TT-BKHCN quy định gì") == [True, True, False, False]
+    assert allowed("Quyết định 925 của Kiên Giang") == [False, False, True, False]
+    assert allowed("văn bản số 925/QĐ-UBND") == [False, False, True, False]
