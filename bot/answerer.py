@@ -180,19 +180,21 @@ class Answerer:
         return out
 
     # ------------------------------------------------------------------ intents
-    def _lead_like(self, answer: Answer, result: SearchResult) -> None:
+    def _lead_record(self, result: SearchResult) -> tuple[Hit, TaskRecord] | None:
+        """The record that answers "who?": the first hit's best, unless that hit is a table chunk.
+
+        A table chunk is ranked for all its rows together, so its best row may be a neighbour of
+        the task asked about: then a later hit's record that covers the question better wins.
+        """
         hits = result.hits
-        top = hits[0]
         chosen: tuple[Hit, TaskRecord] | None = None
         best = 0.0
         for i, hit in enumerate(hits[:3]):
-            if hit.score < self.settings.task_score_ratio * top.score:
+            if hit.score < self.settings.task_score_ratio * hits[0].score:
                 break
             record = self._best_record(hit.chunk, result.analysis)
             if record is None:
                 continue
-            # A table chunk is ranked for all its rows together, so its best row may be a neighbour
-            # of the task asked about: then a later hit's record that covers the question better wins.
             value = self.searcher.term_coverage(result.analysis, record.task) * (1.0 - RANK_PENALTY * i)
             if chosen is None:
                 chosen, best = (hit, record), value
@@ -200,6 +202,11 @@ class Answerer:
                     break
             elif value > best:
                 chosen, best = (hit, record), value
+        return chosen
+
+    def _lead_like(self, answer: Answer, result: SearchResult) -> None:
+        top = result.hits[0]
+        chosen = self._lead_record(result)
         used: set[str] = set()
         if chosen:
             hit, record = chosen
@@ -212,7 +219,7 @@ class Answerer:
             answer.primary = self._quote(top.chunk, result.analysis)
             used.add(top.chunk.id)
         self._ambiguity(answer, result, used)
-        answer.more_sources = self._more(hits, used, result.analysis)
+        answer.more_sources = self._more(result.hits, used, result.analysis)
 
     def _ambiguity(self, answer: Answer, result: SearchResult, used: set[str]) -> None:
         """Strong answers from other provinces are shown beside the first, each with its source."""
