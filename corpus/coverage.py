@@ -11,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from corpus.chunks import split_sentences
 from corpus.layout import clean_lines
@@ -88,6 +88,21 @@ class CoverageReport(BaseModel):
         """Duty-like sentences without a responsibility record, over the whole corpus."""
         duties = self.total("duty_sentences")
         return sum(len(d.missed_duties) for d in self.documents) / duties if duties else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def totals(self) -> dict[str, int | float]:
+        """The corpus-wide figures, in the JSON report as in the text one."""
+        fields = ("body_lines", "kept_lines", "long_lines", "kept_long_lines", "furniture_lines", "records")
+        return {
+            "documents": len(self.documents),
+            **{name: self.total(name) for name in fields},
+            "duty_sentences": self.total("duty_sentences"),
+            "missed_duties": sum(len(d.missed_duties) for d in self.documents),
+            "lost_lines": sum(len(d.lost_lines) for d in self.documents),
+            "kept_share": round(self.kept_share, 4),
+            "missed_share": round(self.missed_share, 4),
+        }
 
 
 def _is_assignment_heading(text: str) -> bool:

@@ -50,3 +50,15 @@ def test_bot_without_token_is_a_clear_error(capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["bot"]) == 1
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_coverage_report_in_text_and_json(shared, capsys):
+    samples = str(shared / "samples")
+    assert main(["--corpus", samples, "corpus", "--report"]) == 0
+    assert "Tổng: 3 văn bản" in capsys.readouterr().out
+    assert main(["--corpus", samples, "corpus", "--report", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    totals = report["totals"]
+    assert totals["documents"] == len(report["documents"]) == 3
+    assert totals["kept_long_lines"] == totals["long_lines"] and totals["records"] > 50
+    assert 0.0 <= totals["missed_share"] <= 1.0
