@@ -20,7 +20,7 @@ from corpus.kinds import KIND_NOTES, DocumentKind, is_question_line
 from corpus.models import Chunk, DocumentFacts, NodeKind, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
-from corpus.tasks import PHOI_HOP
+from corpus.tasks import PHOI_HOP, THI_HANH
 from index.analysis import ABBREVIATIONS, folded_tokens
 from index.models import Hit
 from index.query import QueryAnalysis, analyse_query
@@ -38,6 +38,10 @@ LEAD_TERMS = ("chu_tri", "trach_nhiem", "dau_moi")
 PREFERRED_TERM_WEIGHT = 2.0
 LINE_TOKENS = 120  # typical clause length in folded tokens (syllables and bigrams)
 _DEADLINE_PARTS = re.compile(r"(?<=[;.])\s+|\n|\s(?=\(\d+\)\s)|\s(?=[a-zđ]\)\s)")
+_ENFORCING = re.compile(
+    r"\b(?:chiu|co) trach nhiem thi hanh\b|\bthi hanh (?:quyet dinh|chi thi|nghi quyet|thong tu|qd|ct|nq)\b"
+)
+_THIS_TEXT = re.compile(r"(?i)\b(?:Quyết định|Chỉ thị|Nghị quyết|Thông tư) này\b")
 _ASKS_DOCUMENT = re.compile(r"\b(?:ke hoach|quyet dinh|quy che|quy dinh|chi thi|nghi quyet|van ban|cong van)\b")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _COMPARE_WORDS = re.compile(
@@ -48,6 +52,11 @@ _SUGGESTIONS = [
     "Sở Nội vụ chủ trì những nhiệm vụ nào?",
     "Những việc gì hạn Quý I năm 2018?",
 ]
+
+
+def _hit_of(chunk: Chunk, like: Hit) -> Hit:
+    """A chunk found by lookup rather than search, as a hit ranked with the first one."""
+    return Hit(chunk=chunk, score=like.score, rank=like.rank)
 
 
 class AnswerSettings(BaseModel):
@@ -204,9 +213,25 @@ class Answerer:
                 chosen, best = (hit, record), value
         return chosen
 
+    def _enforcing(self, question: str, result: SearchResult) -> tuple[Chunk, TaskRecord] | None:
+        """'Ai chịu trách nhiệm thi hành Quyết định …?': the document's own 'thi hành' clause.
+
+        That clause is a short last article; the article a question's other words match (the
+        decision's title, its first article) ranks above it, yet holds no answer.
+        """
+        if not _ENFORCING.search(fold_accents(question).lower()):
+            return None
+        for hit in result.hits[:3]:
+            records = [r for r in self.searcher.tasks.of_document(hit.chunk.doc_id) if r.role == THI_HANH]
+            if records:  # the issuing text's own clause ('… thi hành Quyết định này') before an instrument's
+                record = next((r for r in records if _THIS_TEXT.search(r.task)), records[-1])
+                return self.searcher.by_id[record.chunk_id], record
+        return None
+
     def _lead_like(self, answer: Answer, result: SearchResult) -> None:
         top = result.hits[0]
-        chosen = self._lead_record(result)
+        enforcing = self._enforcing(answer.question, result)
+        chosen = (_hit_of(enforcing[0], top), enforcing[1]) if enforcing else self._lead_record(result)
         used: set[str] = set()
         if chosen:
             hit, record = chosen

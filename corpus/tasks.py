@@ -248,7 +248,7 @@ NO_DUTY_SECTION = re.compile(
     r"|thực trạng|sự cần thiết)"
 )
 _ROLE_BY_VERB = [
-    (THI_HANH, re.compile(r"\bthi hành\b")),
+    (THI_HANH, re.compile(r"\bthi hành (?:quyết định|chỉ thị|nghị quyết|thông tư|kế hoạch|quy chế|quy định)\b")),
     (THAM_DINH, re.compile(r"^(?:thẩm định|chịu trách nhiệm về (?:những )?nội dung thẩm định)")),
     (PHOI_HOP, re.compile(r"^(?:chủ động\s+)?phối hợp\b")),
     (THEO_DOI, re.compile(r"^(?:chủ trì\s+)?(?:theo dõi|đôn đốc|giám sát|kiểm tra việc thực hiện)")),

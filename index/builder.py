@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 # 4: dense views (views.npy, views.json) beside vectors.faiss;
 # 5: the ranker's row features and heading field (row_features.npz, bm25_heading)
 FORMAT_VERSION = 5
-PARSER_VERSION = "16"
+PARSER_VERSION = "17"
 MANIFEST = "manifest.json"
 BUILD_TIMING = "build.json"  # how long embedding took, for the benchmark; not part of the index
 

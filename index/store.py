@@ -57,6 +57,7 @@ class ChunkStore:
             CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
             CREATE INDEX IF NOT EXISTS chunks_number ON chunks(so_hieu_number);
             CREATE INDEX IF NOT EXISTS tasks_chunk ON tasks(chunk_id);
+            CREATE INDEX IF NOT EXISTS tasks_doc ON tasks(doc_id);
             CREATE INDEX IF NOT EXISTS tasks_period ON tasks(period_start, period_end);
             CREATE INDEX IF NOT EXISTS task_leads_key ON task_leads(agency_key);
             """

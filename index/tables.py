@@ -157,6 +157,10 @@ class TaskTable(Sequence[TaskRecord]):
         """The records a chunk states, in corpus order."""
         return list(self._for_chunk(chunk_id))
 
+    def of_document(self, doc_id: str) -> list[TaskRecord]:
+        """A document's records, in corpus order."""
+        return self._records("SELECT data FROM tasks WHERE doc_id = ? ORDER BY rowid", [doc_id])
+
     @staticmethod
     def _province_clause(provinces: list[str]) -> tuple[str, list]:
         if not provinces:

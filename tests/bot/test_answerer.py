@@ -38,6 +38,13 @@ def test_lead_in_a_regulation_quotes_the_clause(answerer):
     assert answer.task.quote.heading == "Điều 4. Cơ quan chủ trì, cơ quan phối hợp"
 
 
+def test_who_executes_the_decision(answerer):
+    """The decision's own 'thi hành' clause, though the question's other words match the Quy chế's articles."""
+    answer = answerer.answer("Những ai chịu trách nhiệm thi hành Quyết định 925/QĐ-UBND của Kiên Giang?")
+    assert answer.task.lead[:2] == ["Chánh Văn phòng UBND tỉnh", "Giám đốc Sở Nội vụ"]
+    assert answer.task.quote.citation.startswith("Điều 3 Quyết định số 925/QĐ-UBND")
+
+
 def test_partners(answerer):
     answer = answerer.answer(
         "Những cơ quan nào phối hợp xây dựng quy trình giải quyết TTHC theo cơ chế một cửa liên thông hiện đại?"
