@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from bot.intent import article_number, asks_issuing_decision, detect_intent
+from bot.intent import article_number, detect_intent
 from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
 from bot.quote import evidence_quote, quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
@@ -393,9 +393,6 @@ class Answerer:
         if not result.hits:
             return self._decline(answer)
         self._official_first(result)
-        if asks_issuing_decision(question):
-            # The decision's own articles answer "issued by which decision?", ahead of the plan's text.
-            result.hits.sort(key=lambda h: (":qd/" not in h.chunk.id, h.rank))
         if missing := self._missing_provinces(question, result):
             return self._decline(answer, f"Kho văn bản chưa có văn bản nào của {', '.join(missing)}. ")
         answer.confidence = self._confident_first(result)

@@ -88,14 +88,3 @@ def article_number(question: str) -> str | None:
     """'Điều 5 Quy chế 925' → '5'."""
     m = _ARTICLE_REF.search(folded_question(question))
     return m.group(1) if m else None
-
-
-_ISSUED_BY = re.compile(
-    r"\b(?:ban hanh|phe duyet)\s+(?:bang|theo|tai|kem theo)\s+(?:quyet dinh|van ban)\s+(?:nao|so may|gi)\b"
-    r"|\b(?:quyet dinh|van ban)\s+nao\s+(?:ban hanh|phe duyet)\b"
-)
-
-
-def asks_issuing_decision(question: str) -> bool:
-    """'Kế hoạch … được ban hành bằng quyết định nào?': the answer is the decision, not the plan."""
-    return bool(_ISSUED_BY.search(folded_question(question)))

@@ -19,7 +19,8 @@ from corpus.normalize import fold_accents
 MAX_CHUNK_TOKENS = 400
 NEWS_GROUP_TOKENS = 220
 MIN_CHUNK_WORDS = 4
-_PART_CODES = {"decision": "qd", "instrument": "kt", "body": "vb", "appendix": "pl"}
+DECISION_CODE = "qd"  # chunk ids read '<doc>:qd/…' in a decision that issues an instrument
+_PART_CODES = {"decision": DECISION_CODE, "instrument": "kt", "body": "vb", "appendix": "pl"}
 _REGULATION_KINDS = {NodeKind.PART, NodeKind.CHAPTER, NodeKind.SECTION, NodeKind.ARTICLE}
 _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+(?=[-+•A-ZĐÀ-Ỹ0-9(“\"a-zđ])")
 

@@ -20,6 +20,11 @@ _DOC_NUMBER = re.compile(
 )
 # The code a document type prints in its number: 'Chỉ thị 32' is 32/CT-…, never 32/2025/TT-….
 _TYPE_CODES = {"quyet dinh": "qd", "ke hoach": "kh", "chi thi": "ct", "cong van": "cv", "nghi quyet": "nq"}
+# 'Kế hoạch … được ban hành bằng quyết định nào?': the answer is the decision, not the plan.
+_ISSUED_BY = re.compile(
+    r"\b(?:ban hanh|phe duyet)\s+(?:bang|theo|tai|kem theo)\s+(?:quyet dinh|van ban)\s+(?:nao|so may|gi)\b"
+    r"|\b(?:quyet dinh|van ban)\s+nao\s+(?:ban hanh|phe duyet)\b"
+)
 _NEWS_MENTION = re.compile(r"\b(?:tin bai|ban tin|bai viet|bai bao|trang tin)\b")
 
 
@@ -34,6 +39,7 @@ class QueryAnalysis(BaseModel):
     provinces: list[str] = Field(default_factory=list)
     doc_numbers: list[str] = Field(default_factory=list)
     doc_refs: list[str] = Field(default_factory=list, description="'32/ct': a number with its type code, if named")
+    asks_issuer: bool = False
     news: bool = False
     rewritten: str = Field(default="", description="without greetings, shorthand spelled out (and restored)")
     expansions: list[str] = Field(default_factory=list, description="legal wording of colloquial phrases")
@@ -92,6 +98,7 @@ def analyse_query(
         provinces=find_provinces(text),
         doc_numbers=numbers,
         doc_refs=refs,
+        asks_issuer=bool(_ISSUED_BY.search(" ".join(folded.split()))),
         news=bool(_NEWS_MENTION.search(folded)),
         rewritten=rewritten,
         expansions=rewrite.expansions,

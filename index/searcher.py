@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
+from corpus.chunks import DECISION_CODE
 from corpus.models import Chunk, DocumentFacts, Relation
 from corpus.normalize import fold_accents
 from corpus.relations import DocumentStatus, document_status, normalize_so_hieu
@@ -67,6 +68,12 @@ class SearchResult:
 
 def _syllables(text: str) -> set[str]:
     return set(fold_accents(text).lower().split())
+
+
+def _decision_first(hits: list[Hit]) -> list[Hit]:
+    """Hits of an issuing decision's own articles first ('… ban hành bằng quyết định nào?'), ranks renumbered."""
+    ordered = sorted(hits, key=lambda h: (not h.chunk.id.split(":", 1)[-1].startswith(f"{DECISION_CODE}/"), h.rank))
+    return [h.model_copy(update={"rank": i}) for i, h in enumerate(ordered, start=1)]
 
 
 def retelling_documents(chunks: list[Chunk]) -> set[str]:
@@ -232,8 +239,12 @@ class Searcher:
         analysis = analysis or analyse_query(question, self.restorer)
         allowed, applied = self._allowed(analysis, filters, auto_filters)
         if mode == "learned":
-            return self._learned(analysis, allowed, applied, k)
-        return self._fused(analysis, allowed, applied, mode, k)
+            result = self._learned(analysis, allowed, applied, k)
+        else:
+            result = self._fused(analysis, allowed, applied, mode, k)
+        if analysis.asks_issuer:
+            result.hits = _decision_first(result.hits)
+        return result
 
     def _allowed(
         self, analysis: QueryAnalysis, filters: Filters | None, auto_filters: bool

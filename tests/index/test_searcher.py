@@ -53,3 +53,12 @@ def test_every_mode_returns_ranked_hits(seed_searcher, mode):
 def test_unknown_mode_is_refused(seed_searcher):
     with pytest.raises(ValueError, match="bm25, dense, rrf, learned, hybrid"):
         seed_searcher.search("x", mode="fuzzy")
+
+
+def test_asking_for_the_issuing_decision_ranks_its_articles_first(seed_searcher):
+    result = seed_searcher.search(
+        "Kế hoạch cải cách hành chính tỉnh Quảng Ngãi năm 2018 được ban hành bằng quyết định nào?"
+    )
+    assert result.analysis.asks_issuer
+    assert result.hits[0].chunk.id.startswith("qn-2548-2017:qd/")
+    assert [h.rank for h in result.hits] == list(range(1, len(result.hits) + 1))
