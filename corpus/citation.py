@@ -56,7 +56,8 @@ def document_type(facts: DocumentFacts) -> str | None:
     return None
 
 
-def _numbered(kind: str, facts: DocumentFacts) -> str:
+def numbered_phrase(kind: str, facts: DocumentFacts) -> str:
+    """'Quyết định số 925/QĐ-UBND ngày 17/4/2018 của Chủ tịch UBND tỉnh Kiên Giang'."""
     parts = [kind]
     if facts.so_hieu:
         parts.append(f"số {facts.so_hieu}")
@@ -71,11 +72,11 @@ def document_phrase(facts: DocumentFacts, part: str, instrument: str | None = No
     """How the document is named after the unit: 'Quy chế ban hành kèm theo Quyết định số …'."""
     kind = document_type(facts)
     if part == "instrument":
-        return f"{instrument or 'Văn bản'} ban hành kèm theo {_numbered(kind or 'Quyết định', facts)}"
+        return f"{instrument or 'Văn bản'} ban hành kèm theo {numbered_phrase(kind or 'Quyết định', facts)}"
     if part == "decision":
-        return _numbered(kind or "Quyết định", facts)
+        return numbered_phrase(kind or "Quyết định", facts)
     if part == "appendix":
-        return f"{instrument or 'Phụ lục'} kèm theo {_numbered(kind or 'Văn bản', facts)}"
+        return f"{instrument or 'Phụ lục'} kèm theo {numbered_phrase(kind or 'Văn bản', facts)}"
     if kind in ("Luật", "Bộ luật") and facts.trich_yeu:
         return f"{facts.trich_yeu} số {facts.so_hieu}" if facts.so_hieu else facts.trich_yeu
     if not facts.is_official and not (facts.is_news and facts.so_hieu):
@@ -85,7 +86,7 @@ def document_phrase(facts: DocumentFacts, part: str, instrument: str | None = No
         if facts.ngay_ban_hanh:
             phrase += f", ngày {official_date(facts.ngay_ban_hanh)}"
         return phrase if facts.is_news else f"{phrase} (không phải văn bản quy định)"
-    phrase = _numbered(kind or "Văn bản", facts)
+    phrase = numbered_phrase(kind or "Văn bản", facts)
     if facts.is_news:
         phrase += " (tin đăng lại)"
     return phrase

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from corpus.citation import short_issuer, unit_phrase
-from corpus.facts import official_date
+from corpus.citation import numbered_phrase, unit_phrase
 from corpus.models import Document, DocumentFacts, Node, NodeKind, Relation
 from corpus.provinces import find_provinces
 
@@ -510,15 +509,7 @@ def refers_to(relation: Relation, facts: DocumentFacts, source: DocumentFacts | 
 
 def source_phrase(facts: DocumentFacts) -> str:
     """'Quyết định số 925/QĐ-UBND ngày 17/4/2018 của UBND tỉnh Kiên Giang' for a relation's source."""
-    kind = (facts.loai or "Văn bản").split("(")[0].strip()
-    parts = [kind]
-    if facts.so_hieu:
-        parts.append(f"số {facts.so_hieu}")
-    if facts.ngay_ban_hanh:
-        parts.append(f"ngày {official_date(facts.ngay_ban_hanh)}")
-    if facts.co_quan_ban_hanh:
-        parts.append(f"của {short_issuer(facts.co_quan_ban_hanh)}")
-    return " ".join(parts)
+    return numbered_phrase((facts.loai or "Văn bản").split("(")[0].strip(), facts)
 
 
 def document_status(
