@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.models import Answer
+from bot.models import Answer, TaskAnswer
 from corpus.models import DocumentFacts, TaskRecord
 from corpus.relations import source_phrase
 
@@ -36,34 +36,22 @@ class ExportRow(BaseModel):
         return [self.nhiem_vu, self.chu_tri, self.phoi_hop, self.thoi_han, self.san_pham, self.van_ban, self.trich_dan]
 
 
+def _task_row(task: TaskAnswer, document: str) -> ExportRow:
+    return ExportRow(
+        nhiem_vu=task.task,
+        chu_tri="; ".join(task.lead),
+        phoi_hop="; ".join(task.partners),
+        thoi_han=task.deadline or "",
+        san_pham=task.product or "",
+        van_ban=document,
+        trich_dan=task.quote.citation,
+    )
+
+
 def rows_from_answer(answer: Answer) -> list[ExportRow]:
     """Every task an answer lists (all pages), in the order shown."""
-    rows = []
-    for group in answer.groups:
-        for task in group.tasks:
-            rows.append(
-                ExportRow(
-                    nhiem_vu=task.task,
-                    chu_tri="; ".join(task.lead),
-                    phoi_hop="; ".join(task.partners),
-                    thoi_han=task.deadline or "",
-                    san_pham=task.product or "",
-                    van_ban=group.title,
-                    trich_dan=task.quote.citation,
-                )
-            )
-    for task in answer.comparison:
-        rows.append(
-            ExportRow(
-                nhiem_vu=task.task,
-                chu_tri="; ".join(task.lead),
-                phoi_hop="; ".join(task.partners),
-                thoi_han=task.deadline or "",
-                san_pham=task.product or "",
-                van_ban=task.quote.so_hieu or task.quote.doc_id,
-                trich_dan=task.quote.citation,
-            )
-        )
+    rows = [_task_row(task, group.title) for group in answer.groups for task in group.tasks]
+    rows += [_task_row(task, task.quote.so_hieu or task.quote.doc_id) for task in answer.comparison]
     return rows
 
 
