@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from pydantic import BaseModel
 
@@ -52,6 +53,20 @@ _SUGGESTIONS = [
     "Sở Nội vụ chủ trì những nhiệm vụ nào?",
     "Những việc gì hạn Quý I năm 2018?",
 ]
+
+
+def _promote(hits: list[Hit], ratio: float, value: Callable[[Hit], float], floor: float) -> float | None:
+    """Promote the first of the next four hits (within ``ratio`` of the first's score) whose value reaches ``floor``.
+
+    Returns that value, or None when no hit qualifies and the order is left as it was.
+    """
+    for i, hit in enumerate(hits[1:5], start=1):
+        if hit.score < ratio * hits[0].score:
+            return None
+        if (found := value(hit)) >= floor:
+            hits.insert(0, hits.pop(i))
+            return found
+    return None
 
 
 def _hit_of(chunk: Chunk, like: Hit) -> Hit:
@@ -221,8 +236,8 @@ class Answerer:
         """
         if not _ENFORCING.search(fold_accents(question).lower()):
             return None
-        for hit in result.hits[:3]:
-            records = [r for r in self.searcher.tasks.of_document(hit.chunk.doc_id) if r.role == THI_HANH]
+        for doc_id in dict.fromkeys(hit.chunk.doc_id for hit in result.hits[:3]):
+            records = [r for r in self.searcher.tasks.of_document(doc_id) if r.role == THI_HANH]
             if records:  # the issuing text's own clause ('… thi hành Quyết định này') before an instrument's
                 record = next((r for r in records if _THIS_TEXT.search(r.task)), records[-1])
                 return self.searcher.by_id[record.chunk_id], record
@@ -435,17 +450,13 @@ class Answerer:
         Fused scores of the first hits are often within a few percent; declining because the
         first of them misses the question's terms while the second covers them would be wrong.
         """
-        hits = result.hits
-        confidence = self._confidence(result.analysis, hits[0])
+        confidence = self._confidence(result.analysis, result.hits[0])
         if confidence >= self.settings.decline_below:
             return confidence
-        for i, hit in enumerate(hits[1:5], start=1):
-            if hit.score < NEAR_TIE * hits[0].score:
-                break
-            if (other := self._confidence(result.analysis, hit)) >= self.settings.decline_below:
-                hits.insert(0, hits.pop(i))
-                return other
-        return confidence
+        promoted = _promote(
+            result.hits, NEAR_TIE, lambda hit: self._confidence(result.analysis, hit), self.settings.decline_below
+        )
+        return confidence if promoted is None else promoted
 
     def _close_enough(self, confidence: float, result: SearchResult, mode: str) -> bool:
         """A passage that covers the question's words only in part must also mean what it asks.
@@ -469,12 +480,12 @@ class Answerer:
         if not hits or hits[0].chunk.facts.is_official or result.analysis.news:
             return
         floor = max(self.settings.decline_below, self._confidence(result.analysis, hits[0]) - OFFICIAL_SLACK)
-        for i, hit in enumerate(hits[1:5], start=1):
-            if hit.score < OFFICIAL_RATIO * hits[0].score:
-                return
-            if hit.chunk.facts.is_official and self._confidence(result.analysis, hit) >= floor:
-                hits.insert(0, hits.pop(i))
-                return
+        _promote(
+            hits,
+            OFFICIAL_RATIO,
+            lambda hit: self._confidence(result.analysis, hit) if hit.chunk.facts.is_official else -1.0,
+            floor,
+        )
 
     def _deadline_near(self, text: str, analysis: QueryAnalysis) -> str | None:
         """The deadline of the part of a quote the question is about.
