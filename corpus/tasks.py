@@ -158,13 +158,11 @@ def _subjects(prefix: str, weak: bool) -> list[str]:
     if weak and not _LEADING_CLAUSE.match(prefix):
         return [whole]
     out = [] if weak else [whole]
-    first = True
-    for m in _CLAUSE_END.finditer(prefix):
+    for i, m in enumerate(_CLAUSE_END.finditer(prefix)):
         # Before a weak verb the actor follows the leading clause: its first end, or a later 'thì'
         # ('Đối với kiến nghị …, vướng mắc thì cơ quan được giao chủ trì phải chủ động phối hợp …').
-        if not weak or first or m.group(0).startswith("thì"):
+        if not weak or i == 0 or m.group(0).startswith("thì"):
             out.append(prefix[m.end() :].strip(" ,"))
-        first = False
     return [s for s in out if s]
 
 
@@ -291,15 +289,12 @@ def _partners(text: str) -> list[Agency]:
     m = _PARTNERS_START.search(text)
     if not m:
         return []
-    first: list[Agency] | None = None
     for end in _PARTNERS_END.finditer(text, m.end()):
-        found = [a for a in split_agencies(text[m.end() : end.start()]) if is_actor(a.wording)]
-        first = found if first is None else first
-        if found:
+        if found := [a for a in split_agencies(text[m.end() : end.start()]) if is_actor(a.wording)]:
             return found
         if text[end.start() : end.start() + 1] in ";." or end.start() - m.end() > 200:
             break
-    return first or []
+    return []
 
 
 def _default_year(doc: Document) -> int | None:
