@@ -280,8 +280,8 @@ class FeatureExtractor:
         top_rows = [int(rows[i]) for i in first[:PRF_DOCS]]
         weights = fused[first[:PRF_DOCS]]
         terms = self._prf_terms(top_rows, weights / (weights.sum() or 1.0), set(folded_terms))
-        # Scored on the candidates only (the feedback terms come from the best of them, so the
-        # best feedback score is among them): a pass over every row cost 20 ms at a million chunks.
+        # Scored on the candidates only and shared out against the best of them (the feedback
+        # terms come from the best candidates): a pass over every row cost 20 ms at a million chunks.
         prf_scores = self.lexical.weighted_scores_at("folded", terms, rows) if terms else np.zeros(m, np.float32)
         cols["bm25_prf"] = _share(prf_scores)
 

@@ -103,9 +103,7 @@ class LexicalIndex:
             start, end = int(indptr[column]), int(indptr[column + 1])
             if start == end:
                 continue
-            postings = indices[start:end]
-            at = np.minimum(np.searchsorted(postings, rows), end - start - 1)
-            found = np.asarray(postings[at]) == rows
+            at, found = _positions(indices[start:end], rows)
             out[found] += weight * np.asarray(data[start:end][at[found]])
         return out
 
@@ -118,8 +116,7 @@ class LexicalIndex:
         postings = self.postings(field, token)
         if not len(postings) or not len(rows):
             return np.zeros(len(rows), dtype=bool)
-        at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
-        return np.asarray(postings[at]) == rows
+        return _positions(postings, rows)[1]
 
     def postings(self, field: str, token: str) -> np.ndarray:
         """Rows that contain a token (empty when the field has never seen it)."""
@@ -129,3 +126,9 @@ class LexicalIndex:
             return np.zeros(0, dtype=np.int64)
         indptr = retriever.scores["indptr"]  # type: ignore[attr-defined]
         return np.asarray(retriever.scores["indices"][int(indptr[column]) : int(indptr[column + 1])])  # type: ignore[attr-defined]
+
+
+def _positions(postings: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each row falls in a sorted, non-empty posting list, and whether it is there."""
+    at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+    return at, np.asarray(postings[at]) == rows
