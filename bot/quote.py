@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from bot.models import Quote
 from corpus.citation import unit_phrase
-from corpus.coverage import judge_text
 from corpus.models import Chunk, NodeKind
+from corpus.normalize import comparable
 
 _CLAUSE = re.compile(r"^(\d+)\.\s")
 _POINT = re.compile(r"^([a-zđ])\)\s")
@@ -118,10 +118,10 @@ def evidence_quote(chunk: Chunk, evidence: str, score: Scorer) -> Quote:
     could show a neighbouring duty under the record's lead. A sentence a hard wrap split over
     lines is quoted whole.
     """
-    stated = judge_text(evidence)
+    stated = comparable(evidence)
 
     def within(line: str) -> bool:
-        text = judge_text(line)
+        text = comparable(line)
         return bool(text) and text in stated
 
     quote = select_quote(chunk, lambda line: score(line) + (EVIDENCE_BONUS if within(line) else 0.0))

@@ -8,7 +8,6 @@ phối hợp với …) is missed when no responsibility record was read from it
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel, Field, computed_field
@@ -17,6 +16,7 @@ from corpus.chunks import split_sentences
 from corpus.layout import clean_lines
 from corpus.loader import Corpus, LoadedDocument
 from corpus.models import Chunk
+from corpus.normalize import comparable
 from corpus.readers import read_document_text
 from corpus.tasks import NO_DUTY_SECTION, actors
 
@@ -38,12 +38,6 @@ _DUTY = re.compile(
     r"|Ban|Công an|Bộ|Thanh tra|Trung tâm|Phòng|Chủ tịch|Giám đốc|Thủ trưởng|cơ quan|đơn vị)\b"
     r"|\bphối hợp (?:với|thực hiện)\b"
 )
-
-
-def judge_text(text: str) -> str:
-    """Lower case, NFC, runs of non-letters/digits as one space: how quotes are matched to passages."""
-    text = unicodedata.normalize("NFC", text).lower()
-    return re.sub(r"[^\w]+|_+", " ", text).strip()
 
 
 class DocumentCoverage(BaseModel):
@@ -140,17 +134,17 @@ def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
     doc = loaded.document
     raw, _ = read_document_text(Path(doc.path))
     furniture = {i for item in doc.furniture for i in item.source}
-    chunk_text = judge_text("\n".join(c.text for c in loaded.chunks))
+    chunk_text = comparable("\n".join(c.text for c in loaded.chunks))
     body = kept = long = kept_long = dropped = 0
     lost: list[str] = []
     for line in clean_lines(raw):
-        text = judge_text(line.text)
+        text = comparable(line.text)
         if not text:
             continue
         if line.index in furniture:
             dropped += 1
             continue
-        found = text in chunk_text or all(judge_text(part) in chunk_text for part in split_sentences(line.text))
+        found = text in chunk_text or all(comparable(part) in chunk_text for part in split_sentences(line.text))
         body += 1
         kept += found
         if len(line.text) >= LONG_LINE:
@@ -158,7 +152,7 @@ def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
             kept_long += found
             if not found:
                 lost.append(line.text)
-    evidence = [judge_text(r.evidence or r.task) for r in loaded.tasks]
+    evidence = [comparable(r.evidence or r.task) for r in loaded.tasks]
     duties = [
         s
         for c in loaded.chunks
@@ -166,7 +160,7 @@ def document_coverage(loaded: LoadedDocument) -> DocumentCoverage:
         for s in duty_sentences(_data_lines(c))
     ]
     duties = list(dict.fromkeys(duties))
-    missed = [s for s in duties if not any(e and (e in judge_text(s) or judge_text(s) in e) for e in evidence)]
+    missed = [s for s in duties if not any(e and (e in comparable(s) or comparable(s) in e) for e in evidence)]
     facts = doc.facts
     return DocumentCoverage(
         doc_id=doc.id,

@@ -249,3 +249,12 @@ def fold_accents(text: str) -> str:
     """Remove Vietnamese diacritics ("chủ trì" → "chu tri") for accent-insensitive matching."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def comparable(text: str) -> str:
+    """NFC, lower case, every run of non-letters/digits one space, trimmed: how quotes meet passages.
+
+    The judging rule of ../shared/eval/README.md, also used to find a record's lines in a chunk.
+    """
+    text = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[^\w]+|_+", " ", text).strip()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from corpus.agencies import agency_key, canonical_agency, is_generic
+from corpus.normalize import comparable as judge_normalize  # the README's normalisation
 from corpus.normalize import fold_accents
 
 DEFAULT_QUESTIONS = Path(__file__).parent / "dev.jsonl"
@@ -34,12 +33,6 @@ def load_questions(path: Path) -> list[GoldQuestion]:
     """Gold questions, one JSON object per line."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [GoldQuestion.model_validate(json.loads(line)) for line in lines if line.strip()]
-
-
-def judge_normalize(text: str) -> str:
-    """NFC, lower case, every run of non-letters/digits replaced by one space, trimmed."""
-    text = unicodedata.normalize("NFC", text).lower()
-    return re.sub(r"[^\w]+|_+", " ", text).strip()
 
 
 def strip_diacritics(text: str) -> str:
