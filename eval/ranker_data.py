@@ -235,7 +235,7 @@ def open_searcher_for(qset: QuestionSet, data_root: Path) -> Searcher:
     settings = settings.model_copy(update={"corpus_dir": folder, "data_dir": eval_data_dir(settings, folder)})
     config = settings.index_config()
     build_index(config, settings.embedder)
-    return Searcher(config.current, settings.embedder, settings.model, ranker=None)
+    return Searcher(config.current, settings.embedder, settings.model_id, ranker=None)
 
 
 def load_all(

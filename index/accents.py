@@ -6,8 +6,11 @@ indexed documents spell each syllable pair lets the question use every retriever
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import itertools
 import json
+import logging
 import math
 import re
 import threading
@@ -17,15 +20,58 @@ from pathlib import Path
 
 from corpus.normalize import fold_accents
 
+log = logging.getLogger(__name__)
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
+GENERAL_WEIGHT = 0.5  # share of everyday usage in a lower-case syllable's spelling odds; the corpus has the rest
+DICTIONARY_PAIR = 3  # a two-syllable dictionary word counts as three sightings of its pair
+BIGRAM_WEIGHT = 2.0
+
+
+class GeneralLexicon:
+    """How everyday Vietnamese spells syllables the regulations rarely use.
+
+    A corpus of decisions and laws never writes 'muốn', 'rồi' or 'bao nhiêu', so a question typed
+    as 'em muon hoi ... roi' came back as 'mượn ... rối'. wordfreq's Vietnamese frequencies
+    (subtitles, web, social media) give each syllable's everyday odds, and underthesea's Viet74K
+    dictionary gives the syllable pairs that make words.
+    """
+
+    def __init__(self, unigrams: dict[str, dict[str, float]], pairs: set[str]) -> None:
+        self.unigrams = unigrams
+        self.pairs = pairs
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> GeneralLexicon:
+        """Read once per process; empty (corpus counts alone) when either source is missing."""
+        unigrams: dict[str, dict[str, float]] = defaultdict(dict)
+        pairs: set[str] = set()
+        try:
+            import wordfreq
+
+            for word, freq in wordfreq.get_frequency_dict("vi").items():
+                if _SYLLABLE.fullmatch(word):
+                    unigrams[fold_accents(word).lower()][word.lower()] = freq
+        except (ImportError, OSError, LookupError) as exc:
+            log.warning("no everyday syllable frequencies (%s): restoring accents from the corpus only", exc)
+        spec = importlib.util.find_spec("underthesea")
+        dictionary = Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt" if spec and spec.origin else None
+        if dictionary is not None and dictionary.exists():
+            for line in dictionary.read_text(encoding="utf-8").splitlines():
+                words = line.lower().split()
+                pairs.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+        return cls(dict(unigrams), pairs)
 
 
 class AccentRestorer:
     """Most likely accented spelling of each folded syllable, chosen with syllable-bigram counts."""
 
-    def __init__(self, unigrams: dict[str, dict[str, int]], bigrams: dict[str, int]) -> None:
+    def __init__(
+        self, unigrams: dict[str, dict[str, int]], bigrams: dict[str, int], general: GeneralLexicon | None = None
+    ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
+        self.general = general if general is not None else GeneralLexicon.default()
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> AccentRestorer:
@@ -55,14 +101,7 @@ class AccentRestorer:
         words = [(i, p) for i, p in enumerate(parts) if i % 2 == 1]
         if not words:
             return text
-        candidates: list[list[tuple[str, float]]] = []
-        for _, word in words:
-            options = self.unigrams.get(fold_accents(word).lower())
-            if not options or word.lower() != fold_accents(word).lower():
-                candidates.append([(word.lower(), 0.0)])
-                continue
-            total = sum(options.values())
-            candidates.append([(form, math.log(count / total)) for form, count in options.items()])
+        candidates = [self._spellings(word) for _, word in words]
         best: list[dict[str, tuple[float, str | None]]] = []
         for i, options in enumerate(candidates):
             column: dict[str, tuple[float, str | None]] = {}
@@ -71,7 +110,7 @@ class AccentRestorer:
                     column[form] = (unigram, None)
                     continue
                 column[form] = max(
-                    (score + unigram + 2.0 * math.log1p(self.bigrams.get(f"{prev} {form}", 0)), prev)
+                    (score + unigram + BIGRAM_WEIGHT * math.log1p(self._pair_count(prev, form)), prev)
                     for prev, (score, _) in best[-1].items()
                 )
             best.append(column)
@@ -88,6 +127,28 @@ class AccentRestorer:
                 else (form[:1].upper() + form[1:] if original[:1].isupper() else form)
             )
         return "".join(parts)
+
+    def _spellings(self, word: str) -> list[tuple[str, float]]:
+        """Accented forms of a folded syllable with their log odds; the word itself when it has accents.
+
+        A capitalised syllable is most likely a name ('Kien Giang'): the corpus alone spells it.
+        """
+        key = fold_accents(word).lower()
+        if word.lower() != key:
+            return [(word.lower(), 0.0)]
+        corpus = self.unigrams.get(key) or {}
+        general = {} if corpus and word[:1].isupper() else self.general.unigrams.get(key) or {}
+        sources = ((1 - GENERAL_WEIGHT, corpus), (GENERAL_WEIGHT, general))
+        shares = [(w, d, sum(d.values())) for w, d in sources if d and w]
+        if not shares:
+            return [(word.lower(), 0.0)]
+        weight = sum(w for w, _, _ in shares)
+        forms = {form for _, d, _ in shares for form in d}
+        return [(form, math.log(sum(w * d.get(form, 0) / t for w, d, t in shares) / weight)) for form in forms]
+
+    def _pair_count(self, first: str, second: str) -> float:
+        pair = f"{first} {second}"
+        return self.bigrams.get(pair, 0) + (DICTIONARY_PAIR if pair in self.general.pairs else 0)
 
 
 class LazyAccentRestorer:
