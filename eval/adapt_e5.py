@@ -1,0 +1,137 @@
+"""Experiment: e5-small adapted to our own documents, scored on the natural questions of the laws.
+
+    python -m eval.adapt_e5 train --out /tmp/e5-adapted [--steps 300] [--lr 2e-5]
+    python -m eval.adapt_e5 score --model /tmp/e5-adapted [--model <converted default model dir>]
+
+``train`` fine-tunes the converted default model with in-batch negatives on pairs made from the
+product's own corpus only (the real documents, the seeds and the samples; never the laws, which
+``../shared/extbench`` reserves for evaluation): an article's title with its body, and a sentence
+with the rest of its passage (the inverse cloze task). ``score`` embeds the laws' passages as the
+index does and prints dense MRR@10 of each model on the natural and ALQAC questions. The product
+does not ship an adapted model: on this machine it did not help (see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from corpus.loader import load_corpus
+from corpus.models import Chunk
+from eval.judge import is_relevant, load_questions
+from eval.ranker_data import EVAL_DIR, REPO, SHARED, env_offline
+from index.builder import passage_text
+from index.e5_convert import PROMPTS, ensure_default_model
+
+_ARTICLE = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]\s*(.+)$", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n+")
+TRAIN_CORPORA = (SHARED / "realdocs" / "documents", REPO / "corpus" / "documents", SHARED / "samples")
+MIN_TITLE_WORDS = 3
+SENTENCE_WORDS = (8, 40)
+
+
+def training_pairs(chunks: list[Chunk], seed: int = 13) -> list[tuple[str, str]]:
+    """(query, passage) pairs: an article's title with its body, a sentence with the rest of its passage."""
+    rng = random.Random(seed)
+    pairs: list[tuple[str, str]] = []
+    for chunk in chunks:
+        title = _ARTICLE.match(chunk.heading or "")
+        if title and len(title.group(1).split()) >= MIN_TITLE_WORDS and len(chunk.text.split()) > 30:
+            body = "\n".join(line for line in chunk.text.splitlines() if line.strip() != chunk.heading.strip())
+            pairs.append((title.group(1).strip(), body))
+        sentences = [s.strip() for s in _SENTENCE.split(chunk.text)]
+        sentences = [s for s in sentences if SENTENCE_WORDS[0] <= len(s.split()) <= SENTENCE_WORDS[1]]
+        if len(sentences) >= 3:
+            sentence = rng.choice(sentences)
+            pairs.append((sentence, passage_text(chunk).replace(sentence, " ")))
+    rng.shuffle(pairs)
+    return pairs
+
+
+def train(out: Path, steps: int, lr: float, batch: int, cache_dir: Path) -> None:
+    """Fine-tune with MultipleNegativesRankingLoss in a plain loop (no trainer extras to install)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    started = time.perf_counter()
+    pairs = training_pairs([c for d in TRAIN_CORPORA if d.exists() for c in load_corpus(d).chunks])
+    print(f"{len(pairs)} pairs in {time.perf_counter() - started:.0f} s", flush=True)
+    model = SentenceTransformer(str(ensure_default_model(cache_dir)), device="cpu")
+    model.max_seq_length = 192
+    loss_fn = MultipleNegativesRankingLoss(model, scale=50.0)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warm = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warm) * (steps - s) / steps)
+    model.train()
+    started = time.perf_counter()
+    for step in range(steps):
+        chosen = pairs[(step * batch) % len(pairs) :][:batch]
+        queries = model.preprocess([PROMPTS["query"] + q for q, _ in chosen])
+        passages = model.preprocess([PROMPTS["passage"] + p for _, p in chosen])
+        loss = loss_fn([queries, passages], None)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+        if step % 20 == 0:
+            print(f"step {step} loss {loss.item():.3f} ({time.perf_counter() - started:.0f} s)", flush=True)
+    model.eval()
+    model.save(str(out))
+    print(f"saved {out} after {time.perf_counter() - started:.0f} s of training")
+
+
+def score(model_dir: str) -> dict[str, float]:
+    """Dense MRR@10 on the laws' natural and ALQAC questions, passages embedded as the index embeds them."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(model_dir, device="cpu")
+    model.max_seq_length = 256
+    chunks = load_corpus(SHARED / "extbench" / "laws").chunks
+    passages = model.encode([PROMPTS["passage"] + passage_text(c) for c in chunks], batch_size=32,
+                            normalize_embeddings=True)  # fmt: skip
+    out: dict[str, float] = {}
+    for name, path in (("natural_laws", EVAL_DIR / "natural_laws.jsonl"),
+                       ("alqac2022", SHARED / "extbench" / "dev_alqac2022.jsonl")):  # fmt: skip
+        questions = [q for q in load_questions(path) if q.doc]
+        vectors = model.encode([PROMPTS["query"] + q.question for q in questions], normalize_embeddings=True)
+        reciprocal = []
+        for row, gold in zip(vectors @ passages.T, questions, strict=True):
+            order = np.argsort(-row)[:10]
+            rank = next((k + 1 for k, j in enumerate(order) if is_relevant(chunks[j].doc_id, chunks[j].text, gold)), 0)
+            reciprocal.append(1 / rank if rank else 0.0)
+        out[name] = round(float(np.mean(reciprocal)), 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train an adapted model, or print dense MRR@10 of one or more models."""
+    parser = argparse.ArgumentParser(prog="python -m eval.adapt_e5")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--out", required=True)
+    t.add_argument("--steps", type=int, default=300)
+    t.add_argument("--lr", type=float, default=2e-5)
+    t.add_argument("--batch", type=int, default=32)
+    s = sub.add_parser("score")
+    s.add_argument("--model", action="append", required=True, help="a sentence-transformers directory (repeat)")
+    for p in (t, s):
+        p.add_argument("--cache-dir", default=str(Path.home() / ".cache" / "tracuu" / "models"))
+    args = parser.parse_args(argv)
+    env_offline()
+    if args.command == "train":
+        train(Path(args.out), args.steps, args.lr, args.batch, Path(args.cache_dir))
+        return 0
+    for model in args.model:
+        print(model, score(model), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
