@@ -80,6 +80,8 @@ class AnswerSettings(BaseModel):
     decline_below: float = 0.45
     partial_coverage: float = 0.6  # below this coverage the passage must also be close in meaning …
     semantic_floor: float = 0.895  # … an e5 cosine with the question of at least this
+    related_floor: float = 0.85  # a declined question still shows passages at least this close in meaning
+    related_count: int = 3
     ambiguity_ratio: float = 0.92
     task_score_ratio: float = 0.8
     more_sources: int = 2
@@ -412,7 +414,7 @@ class Answerer:
             return self._decline(answer, f"Kho văn bản chưa có văn bản nào của {', '.join(missing)}. ")
         answer.confidence = self._confident_first(result)
         if answer.confidence < self.settings.decline_below or not self._close_enough(answer.confidence, result, mode):
-            return self._decline(answer)
+            return self._decline(answer, related=self._related(result))
         if intent in (Intent.LEAD, Intent.PARTNERS):
             self._lead_like(answer, result)
         else:
@@ -511,14 +513,35 @@ class Answerer:
                 answer.more_sources.remove(quote)
                 return
 
-    def _decline(self, answer: Answer, reason: str = "") -> Answer:
+    def _related(self, result: SearchResult) -> list[Quote]:
+        """Passages near a declined question in meaning, for the reader to check.
+
+        People ask in their own words ('cây xăng có được đóng cửa trước 6h chiều không'); the
+        clause may hold the answer while sharing too few of those words to be quoted as one.
+        Saying only "not covered" would then be wrong; the nearest clauses are shown as leads.
+        """
+        out = []
+        for hit in result.hits[: self.settings.related_count]:
+            dense = hit.retrievers.get("dense")
+            if dense is not None and dense.score >= self.settings.related_floor:
+                out.append(self._quote(hit.chunk, result.analysis))
+        return out
+
+    def _decline(self, answer: Answer, reason: str = "", related: list[Quote] | None = None) -> Answer:
         answer.status = Status.DECLINED
-        answer.message = reason + (
-            "Các văn bản đã nạp không đề cập nội dung này. Bạn có thể hỏi về nhiệm vụ, cơ quan chủ trì, "
-            "thời hạn hoặc điều khoản trong các quyết định, kế hoạch, quy chế cải cách hành chính; "
-            "dùng lệnh /vanban (hoặc `tracuu corpus`) để xem danh sách văn bản."
-        )
-        answer.suggestions = _SUGGESTIONS
+        answer.related = related or []
+        if answer.related:
+            answer.message = reason + (
+                "Chưa tìm thấy điều khoản trả lời chắc chắn câu hỏi này. Các điều khoản gần nhất dưới đây có thể "
+                "liên quan: hãy đọc để kiểm tra trước khi trích dẫn."
+            )
+        else:
+            answer.message = reason + (
+                "Các văn bản đã nạp không đề cập nội dung này. Bạn có thể hỏi về nhiệm vụ, cơ quan chủ trì, "
+                "thời hạn hoặc điều khoản trong các quyết định, kế hoạch, quy chế cải cách hành chính; "
+                "dùng lệnh /vanban (hoặc `tracuu corpus`) để xem danh sách văn bản."
+            )
+        answer.suggestions = [] if answer.related else _SUGGESTIONS
         answer.primary = None
         answer.task = None
         answer.more_sources = []

@@ -84,6 +84,10 @@ class Answer(BaseModel):
     status_notes: list[str] = Field(default_factory=list)
     deadline: str | None = None
     suggestions: list[str] = Field(default_factory=list)
+    related: list[Quote] = Field(
+        default_factory=list,
+        description="with a declined answer: the nearest passages, shown for the reader to check, not as the answer",
+    )
 
     @property
     def citations(self) -> list[str]:

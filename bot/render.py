@@ -54,6 +54,8 @@ def render_text(answer: Answer) -> str:
     """The answer for a terminal."""
     if answer.status != Status.ANSWERED:
         out = [answer.message or "Không có câu trả lời."]
+        for quote in answer.related:
+            out.extend(_quote_lines(quote))
         if answer.suggestions:
             out.append("Ví dụ câu hỏi:")
             out.extend(f"  • {s}" for s in answer.suggestions)
@@ -168,7 +170,8 @@ def render_telegram(answer: Answer, limit: int = TELEGRAM_LIMIT) -> list[str]:
         text = _e(answer.message or "Không có câu trả lời.")
         if answer.suggestions:
             text += "\n\n<b>Ví dụ câu hỏi:</b>\n" + "\n".join(f"• {_e(s)}" for s in answer.suggestions)
-        return _pack(_fit(text, limit), limit)
+        related = [b for quote in answer.related for b in _html_quote_blocks(quote, limit)]
+        return _pack([*_fit(text, limit), *related], limit)
     if answer.message:
         blocks.append(f"<b>{_e(answer.message)}:</b>")
     blocks.extend(f"⚠️ <b>{_e(note)}</b>" for note in answer.status_notes)

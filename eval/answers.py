@@ -38,9 +38,12 @@ def _f1(predicted: set[str], gold: set[str]) -> float:
 def judge_answer(gold: GoldQuestion, answer: Answer) -> dict:
     """Every answer figure this question contributes to (absent keys: not applicable)."""
     out: dict = {"declined": answer.status != Status.ANSWERED, "oos": gold.type == "out_of_scope"}
+    out["related_shown"] = bool(answer.related)
     if gold.type == "out_of_scope" or answer.status != Status.ANSWERED:
         if gold.lead and gold.type != "list":
             out["lead"] = 0.0
+        if answer.status == Status.DECLINED and gold.type != "out_of_scope":
+            out["related_found"] = any(quotes_found(q.doc_id, _shown(q), gold) for q in answer.related)
         return out
     main = _main_quote(answer)
     if gold.lead and gold.type != "list":
@@ -78,6 +81,8 @@ def _summary(rows: list[dict]) -> dict:
         "abstain_precision": round(len(true_declines) / len(declined), 4) if declined else None,
         "abstain_recall": round(len(true_declines) / len(oos), 4) if oos else None,
         "in_scope_declined": sum(1 for r in declined if not r["oos"]),
+        "declined_with_answer_related": sum(1 for r in declined if r.get("related_found")),
+        "oos_with_related": sum(1 for r in true_declines if r.get("related_shown")),
         "list_recall": mean("list_recall"),
     }
 

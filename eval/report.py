@@ -13,6 +13,8 @@ ANSWER_METRICS = (
     "abstain_precision",
     "abstain_recall",
     "in_scope_declined",
+    "declined_with_answer_related",
+    "oos_with_related",
     "list_recall",
 )
 

@@ -107,7 +107,26 @@ def test_without_diacritics(answerer):
 def test_out_of_scope_is_declined(answerer, question):
     answer = answerer.answer(question)
     assert answer.status == Status.DECLINED and answer.primary is None and answer.task is None
-    assert "/vanban" in answer.message
+    assert "/vanban" in answer.message and answer.related == []
+
+
+def test_declined_everyday_question_shows_the_nearest_clauses(answerer):
+    question = "Hồi 2007 ban chỉ đạo cải cách hành chính của tỉnh cứ mấy tháng lại ngồi lại với nhau một lần?"
+    answer = answerer.answer(question)
+    assert answer.status == Status.DECLINED and answer.primary is None
+    assert "Chưa tìm thấy điều khoản trả lời chắc chắn" in answer.message and not answer.suggestions
+    assert any("mỗi quý một lần" in q.text for q in answer.related)
+    text = render_text(answer)
+    assert "mỗi quý một lần" in text and answer.related[0].citation in text
+    messages = render_telegram(answer)
+    assert all(not telegram_html_problems(m) for m in messages)
+    assert any("mỗi quý một lần" in m for m in messages)
+
+
+def test_no_nearest_clauses_when_nothing_is_close_in_meaning(seed_searcher):
+    question = "Hồi 2007 ban chỉ đạo cải cách hành chính của tỉnh cứ mấy tháng lại ngồi lại với nhau một lần?"
+    answer = Answerer(seed_searcher, AnswerSettings(related_floor=1.01)).answer(question)
+    assert answer.status == Status.DECLINED and answer.related == [] and "/vanban" in answer.message
 
 
 def test_thresholds_are_what_decide(seed_searcher):
