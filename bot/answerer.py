@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from bot.intent import article_number, detect_intent
+from bot.intent import article_number, detect_intent, without_who
 from bot.models import Answer, DocumentTasks, Intent, Quote, Status, TaskAnswer
 from bot.quote import evidence_quote, quote_from, select_quote, whole_unit
 from corpus.agencies import agency_key
@@ -22,7 +22,7 @@ from corpus.models import Chunk, DocumentFacts, NodeKind, TaskRecord
 from corpus.normalize import fold_accents, normalize_inline
 from corpus.relations import source_phrase
 from corpus.tasks import PHOI_HOP, THI_HANH
-from index.analysis import ABBREVIATIONS, folded_tokens
+from index.analysis import ABBREVIATIONS, folded_tokens, word_tokens
 from index.models import Hit
 from index.query import QueryAnalysis, analyse_query
 from index.searcher import Searcher, SearchResult
@@ -80,6 +80,7 @@ class AnswerSettings(BaseModel):
     decline_below: float = 0.45
     partial_coverage: float = 0.6  # below this coverage the passage must also be close in meaning …
     semantic_floor: float = 0.895  # … an e5 cosine with the question of at least this
+    dead_heat: float = 0.99  # who-question hits this close to the first are ordered by how much of the task they cover
     related_floor: float = 0.85  # a declined question still shows passages at least this close in meaning
     related_count: int = 3
     ambiguity_ratio: float = 0.92
@@ -409,6 +410,8 @@ class Answerer:
         result = self.searcher.search(question, mode=mode, k=10, analysis=analysis)
         if not result.hits:
             return self._decline(answer)
+        if intent in (Intent.LEAD, Intent.PARTNERS):
+            self._break_dead_heat(result, question)
         self._official_first(result)
         if missing := self._missing_provinces(question, result):
             return self._decline(answer, f"Kho văn bản chưa có văn bản nào của {', '.join(missing)}. ")
@@ -471,6 +474,30 @@ class Answerer:
             return True
         dense = result.hits[0].retrievers.get("dense")
         return dense is not None and dense.score >= self.settings.semantic_floor
+
+    def _break_dead_heat(self, result: SearchResult, question: str) -> None:
+        """Hits of a who-question whose scores differ by under 1% are ordered by how much of the task they cover.
+
+        Such a margin says nothing. The task is the question without its "cơ quan nào chịu trách
+        nhiệm" phrase, weighed by word (underthesea's 'thể_chế'; folded syllables would read 'thể' as
+        the function word 'thế'): the article that holds 'cải cách thể chế' answers, not the general
+        article on lead agencies that shares only the asking words.
+        """
+        hits = result.hits
+        tied = [h for h in hits[:5] if h.score >= self.settings.dead_heat * hits[0].score] if hits else []
+        if len(tied) < 2:
+            return
+        terms = list(dict.fromkeys(analyse_query(without_who(question), self.searcher.restorer).words))
+        if not terms:
+            return
+        weights = self.searcher.lexical.idf("words", terms)
+        total = float(weights.sum()) or 1.0
+
+        def covered(hit: Hit) -> float:
+            present = set(word_tokens(f"{hit.chunk.path_display}\n{hit.chunk.text}"))
+            return float(sum(w for t, w in zip(terms, weights, strict=True) if t in present)) / total
+
+        hits[: len(tied)] = sorted(tied, key=lambda h: -covered(h))
 
     def _official_first(self, result: SearchResult) -> None:
         """An official text that answers as well as a news item or Q&A article above it is cited first.

@@ -84,6 +84,14 @@ def detect_intent(question: str) -> Intent:
     return Intent.GENERAL
 
 
+def without_who(question: str) -> str:
+    """The folded question without its "who leads / who coordinates" phrase: what the task is about."""
+    text = folded_question(question)
+    for pattern in (*_LEAD, _PARTNERS):
+        text = pattern.sub(" ", text)
+    return text
+
+
 def article_number(question: str) -> str | None:
     """'Điều 5 Quy chế 925' → '5'."""
     m = _ARTICLE_REF.search(folded_question(question))

@@ -129,6 +129,15 @@ def test_no_nearest_clauses_when_nothing_is_close_in_meaning(seed_searcher):
     assert answer.status == Status.DECLINED and answer.related == [] and "/vanban" in answer.message
 
 
+def test_who_question_in_a_dead_heat_goes_to_the_article_on_its_task(seed_searcher):
+    # Điều 4 (lead agencies in general) and Điều 7 (Sở Tư pháp: 'cải cách thể chế') score within 1%.
+    question = "Theo Quy chế phối hợp CCHC Kiên Giang, cơ quan nào chịu trách nhiệm về cải cách thể chế?"
+    answer = Answerer(seed_searcher).answer(question)
+    assert answer.task.lead == ["Sở Tư pháp"] and "Điều 7" in answer.task.quote.citation
+    unbroken = Answerer(seed_searcher, AnswerSettings(dead_heat=1.01)).answer(question)
+    assert unbroken.task.lead != ["Sở Tư pháp"]  # without the tie-break, the general Điều 4 answers
+
+
 def test_thresholds_are_what_decide(seed_searcher):
     question = "Mức lương cơ sở năm 2024 là bao nhiêu?"
     strict = Answerer(seed_searcher, AnswerSettings(decline_below=0.45)).answer(question)
