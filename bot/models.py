@@ -103,4 +103,5 @@ class Answer(BaseModel):
         for group in self.groups:
             out.extend(t.quote.citation for t in group.tasks)
         out.extend(q.citation for q in self.more_sources)
+        out.extend(q.citation for q in self.related)
         return list(dict.fromkeys(out))

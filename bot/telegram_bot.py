@@ -224,9 +224,13 @@ class TracuuBot:
         await self._retrying(lambda: bot.send_message(chat_id, text, parse_mode=ParseMode.HTML))
 
     def keyboard(self, key: str, answer: Answer) -> InlineKeyboardMarkup | None:
-        """📄 Toàn văn, 🔎 Nguồn khác, 📊 Xuất Excel, 👍 / 👎 — callback data carries only a short key."""
+        """📄 Toàn văn, 🔎 Nguồn khác, 📊 Xuất Excel, 👍 / 👎 — callback data carries only a short key.
+
+        A declined answer that shows leads gets the votes alone: whether a lead answered is the
+        evidence the abstention threshold is calibrated on.
+        """
         if answer.status != Status.ANSWERED:
-            return None
+            return InlineKeyboardMarkup([_votes(key)]) if answer.related else None
         rows = []
         if answer.task or answer.primary:
             rows.append(InlineKeyboardButton("📄 Toàn văn", callback_data=f"ft:{key}"))

@@ -97,6 +97,23 @@ async def test_feedback_is_stored(standin, make_bot, tmp_path):
     await app.shutdown()
 
 
+async def test_leads_of_a_declined_question_can_be_voted_on(standin, make_bot):
+    app, tracuu = await make_bot()
+    start = len(standin.calls)
+    question = "Hồi 2007 ban chỉ đạo cải cách hành chính của tỉnh cứ mấy tháng lại ngồi lại với nhau một lần?"
+    await _process(app, standin.build_message(question, user_id=11))
+    sent = _sent(standin, 11, start)
+    assert "Chưa tìm thấy điều khoản trả lời chắc chắn" in sent[0].params["text"]
+    assert any("mỗi quý một lần" in c.params["text"] for c in sent)
+    buttons = [b["callback_data"] for row in sent[-1].params["reply_markup"]["inline_keyboard"] for b in row]
+    assert len(buttons) == 2 and all(b.startswith("fb:") for b in buttons)
+    message = {"message_id": 6, "date": 0, "chat": {"id": 11, "type": "private"}, "text": "x"}
+    await _process(app, standin.build_callback(buttons[1], message, user_id=11))
+    rows = tracuu.feedback.rows()
+    assert len(rows) == 1 and rows[0].vote == -1 and "09/KH-BCĐ" in rows[0].citations[0]
+    await app.shutdown()
+
+
 async def test_group_needs_a_mention(standin, make_bot):
     app, _ = await make_bot()
     start = len(standin.calls)
