@@ -2,8 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from corpus.loader import load_document
-from eval.adapt_e5 import training_pairs
+from eval.adapt_e5 import QUESTION_SETS, question_pairs, training_pairs
+from eval.judge import load_questions
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "documents" / "kien-giang-qd-925-quy-che-phoi-hop-cchc.md"
 
@@ -19,3 +22,14 @@ def test_titles_pair_with_bodies_and_sentences_with_the_rest() -> None:
     cloze = [(q, p) for q, p in pairs if q not in titles]
     assert cloze and all(q not in p for q, p in cloze)
     assert training_pairs(chunks) == pairs  # seeded: the same pairs every run
+
+
+def test_question_pairs_take_the_gold_article_and_never_the_held_out_set() -> None:
+    law = Path(__file__).resolve().parents[2].parent / "shared" / "extbench" / "laws" / "luat-cu-tru.md"
+    if not law.exists():
+        pytest.skip("../shared/extbench is not beside the repository")
+    pairs = question_pairs(load_document(law).chunks)
+    asked = {q.question: q for q in load_questions(QUESTION_SETS[0]) if q.doc == "luat-cu-tru"}
+    assert pairs and {q for q, _ in pairs} <= set(asked)
+    assert all(asked[q].quotes[0] in passage for q, passage in pairs)
+    assert all("holdout" not in path.name for path in QUESTION_SETS)
