@@ -7,7 +7,6 @@ indexed documents spell each syllable pair lets the question use every retriever
 from __future__ import annotations
 
 import functools
-import importlib.util
 import itertools
 import json
 import logging
@@ -43,7 +42,7 @@ class GeneralLexicon:
     @classmethod
     @functools.cache
     def default(cls) -> GeneralLexicon:
-        """Read once per process; empty (corpus counts alone) when either source is missing."""
+        """Read once per process; without wordfreq's data, the corpus counts and the dictionary alone."""
         unigrams: dict[str, dict[str, float]] = defaultdict(dict)
         pairs: set[str] = set()
         try:
@@ -54,12 +53,10 @@ class GeneralLexicon:
                     unigrams[fold_accents(word).lower()][word.lower()] = freq
         except (ImportError, OSError, LookupError) as exc:
             log.warning("no everyday syllable frequencies (%s): restoring accents from the corpus only", exc)
-        spec = importlib.util.find_spec("underthesea")
-        dictionary = Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt" if spec and spec.origin else None
-        if dictionary is not None and dictionary.exists():
-            for line in dictionary.read_text(encoding="utf-8").splitlines():
-                words = line.lower().split()
-                pairs.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+        from underthesea.corpus import viet_dict_74K
+
+        for entry in viet_dict_74K.words:
+            pairs.update(f"{a} {b}" for a, b in itertools.pairwise(entry.lower().split()))
         return cls(dict(unigrams), pairs)
 
 
@@ -71,7 +68,14 @@ class AccentRestorer:
     ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
-        self.general = general if general is not None else GeneralLexicon.default()
+        self._general = general
+
+    @property
+    def general(self) -> GeneralLexicon:
+        """The everyday lexicon, read on the first restoration (building an index never needs it)."""
+        if self._general is None:
+            self._general = GeneralLexicon.default()
+        return self._general
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> AccentRestorer:
