@@ -19,6 +19,26 @@ def answerer(seed_searcher):
     return Answerer(seed_searcher)
 
 
+@pytest.fixture
+def seeds_plus(seed_index, e5_embedder, tmp_path):
+    """An answerer over a copy of the seeds with ``add_files`` beside them, reusing the seeds' vectors."""
+    from corpus.loader import BUNDLED_CORPUS
+    from index.builder import build_index
+    from index.searcher import Searcher
+
+    def make(add_files) -> Answerer:
+        corpus = tmp_path / "docs"
+        shutil.copytree(BUNDLED_CORPUS, corpus)
+        add_files(corpus)
+        config = seed_index.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "data"})
+        (tmp_path / "data" / "cache").mkdir(parents=True)
+        shutil.copy(seed_index.cache_path, config.cache_path)
+        build_index(config, lambda: e5_embedder)
+        return Answerer(Searcher(config.current, lambda: e5_embedder, config.model_name))
+
+    return make
+
+
 def test_lead(answerer):
     answer = answerer.answer("Ai chủ trì xây dựng kế hoạch theo dõi thi hành pháp luật hàng năm của tỉnh Quảng Ngãi?")
     assert answer.intent == Intent.LEAD and answer.status == Status.ANSWERED
@@ -172,30 +192,22 @@ def test_html_in_question_is_text(answerer):
     assert "<script>" not in answer.question
 
 
-def test_ambiguity_across_two_provinces(seed_index, e5_embedder, tmp_path):
-    from corpus.loader import BUNDLED_CORPUS
-    from index.builder import build_index
-    from index.searcher import Searcher
+def test_ambiguity_across_two_provinces(seeds_plus):
+    def add_files(corpus: Path) -> None:
+        (corpus / "binh-dinh-iso.md").write_text(
+            "---\nid: bd-iso-2019\nso_hieu: 120/QĐ-UBND\nloai: Quyết định (kèm Quy chế)\nngay_ban_hanh: 2019-03-01\n"
+            "co_quan_ban_hanh: Chủ tịch Ủy ban nhân dân tỉnh Bình Định\ntinh: Bình Định\n"
+            "trich_yeu: Ban hành Quy chế áp dụng hệ thống quản lý chất lượng trên địa bàn tỉnh Bình Định\n---\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế.\nĐiều 2. Quyết định có hiệu lực từ ngày ký./.\n"
+            "QUY CHẾ\nÁp dụng hệ thống quản lý chất lượng\n(Ban hành kèm theo Quyết định số 120/QĐ-UBND)\n"
+            "Điều 1. Trách nhiệm của Sở Khoa học và Công nghệ\n"
+            "1. Tổ chức thực hiện và kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng "
+            "theo tiêu chuẩn TCVN ISO 9001 vào hoạt động của các cơ quan hành chính nhà nước trên địa bàn tỉnh.\n"
+            "Điều 2. Trách nhiệm của các sở, ban, ngành\nPhối hợp với Sở Khoa học và Công nghệ áp dụng ISO 9001./.\n",
+            encoding="utf-8",
+        )
 
-    corpus = tmp_path / "docs"
-    shutil.copytree(BUNDLED_CORPUS, corpus)
-    (corpus / "binh-dinh-iso.md").write_text(
-        "---\nid: bd-iso-2019\nso_hieu: 120/QĐ-UBND\nloai: Quyết định (kèm Quy chế)\nngay_ban_hanh: 2019-03-01\n"
-        "co_quan_ban_hanh: Chủ tịch Ủy ban nhân dân tỉnh Bình Định\ntinh: Bình Định\n"
-        "trich_yeu: Ban hành Quy chế áp dụng hệ thống quản lý chất lượng trên địa bàn tỉnh Bình Định\n---\n"
-        "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế.\nĐiều 2. Quyết định có hiệu lực từ ngày ký./.\n"
-        "QUY CHẾ\nÁp dụng hệ thống quản lý chất lượng\n(Ban hành kèm theo Quyết định số 120/QĐ-UBND)\n"
-        "Điều 1. Trách nhiệm của Sở Khoa học và Công nghệ\n"
-        "1. Tổ chức thực hiện và kiểm tra việc xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng "
-        "theo tiêu chuẩn TCVN ISO 9001 vào hoạt động của các cơ quan hành chính nhà nước trên địa bàn tỉnh.\n"
-        "Điều 2. Trách nhiệm của các sở, ban, ngành\nPhối hợp với Sở Khoa học và Công nghệ áp dụng ISO 9001./.\n",
-        encoding="utf-8",
-    )
-    config = seed_index.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "data"})
-    (tmp_path / "data" / "cache").mkdir(parents=True)
-    shutil.copy(seed_index.cache_path, config.cache_path)
-    build_index(config, lambda: e5_embedder)
-    answerer = Answerer(Searcher(config.current, lambda: e5_embedder, config.model_name))
+    answerer = seeds_plus(add_files)
     answer = answerer.answer(
         "Sở nào tổ chức thực hiện việc áp dụng hệ thống quản lý chất lượng ISO 9001 trong các cơ quan hành chính?"
     )
@@ -208,22 +220,15 @@ def test_ambiguity_across_two_provinces(seed_index, e5_embedder, tmp_path):
     assert not named.by_province and named.task.quote.province == "Bình Định"
 
 
-def test_official_text_before_a_qa_article_that_words_it_like_the_question(seed_index, e5_embedder, tmp_path):
+def test_official_text_before_a_qa_article_that_words_it_like_the_question(seeds_plus):
     """Issue 10 item 4: a Q&A article is cited after the regulation, and labelled when it is quoted."""
-    from corpus.loader import BUNDLED_CORPUS
-    from index.builder import build_index
-    from index.searcher import Searcher
-
     kinds = Path(__file__).parents[1] / "fixtures" / "kinds"
-    corpus = tmp_path / "docs"
-    shutil.copytree(BUNDLED_CORPUS, corpus)
-    for name in ("hoi-dap-quy-che-phoi-hop.txt", "hoi-dap-mot-cua.txt", "bach-khoa-cai-cach-hanh-chinh.txt"):
-        shutil.copy(kinds / name, corpus / name)
-    config = seed_index.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "data"})
-    (tmp_path / "data" / "cache").mkdir(parents=True)
-    shutil.copy(seed_index.cache_path, config.cache_path)
-    build_index(config, lambda: e5_embedder)
-    answerer = Answerer(Searcher(config.current, lambda: e5_embedder, config.model_name))
+
+    def add_files(corpus: Path) -> None:
+        for name in ("hoi-dap-quy-che-phoi-hop.txt", "hoi-dap-mot-cua.txt", "bach-khoa-cai-cach-hanh-chinh.txt"):
+            shutil.copy(kinds / name, corpus / name)
+
+    answerer = seeds_plus(add_files)
 
     answer = answerer.answer(
         "Theo quy chế phối hợp cải cách hành chính của tỉnh Kiên Giang, cơ quan nào có trách nhiệm chủ trì, "
