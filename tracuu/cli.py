@@ -200,7 +200,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """`tracuu eval`: retrieval figures per mode and question type, JSON and Markdown outputs."""
     if args.eval_corpus:
         corpus_dir = Path(args.eval_corpus)
-        overrides = {"corpus_dir": corpus_dir, "data_dir": Path(args.data_dir or eval_data_dir(settings, corpus_dir))}
+        overrides = {"corpus_dir": corpus_dir, "data_dir": eval_data_dir(settings, corpus_dir)}
         settings = settings.model_copy(update=overrides)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     bad = [m for m in modes if m not in MODES]

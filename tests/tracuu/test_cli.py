@@ -1,7 +1,11 @@
 import json
+import shutil
+
+import pytest
 
 from tests.conftest import FIXTURES
-from tracuu.cli import main
+from tracuu.cli import eval_data_dir, main
+from tracuu.settings import Settings
 
 
 def test_corpus_table(capsys):
@@ -62,3 +66,17 @@ def test_coverage_report_in_text_and_json(shared, capsys):
     assert totals["documents"] == len(report["documents"]) == 3
     assert totals["kept_long_lines"] == totals["long_lines"] and totals["records"] > 50
     assert 0.0 <= totals["missed_share"] <= 1.0
+
+
+@pytest.mark.slow
+def test_eval_of_another_corpus_leaves_the_main_index_alone(tmp_path, capsys):
+    """`--data-dir` names the product's data dir: an evaluated corpus gets its own index under it."""
+    from corpus.loader import BUNDLED_CORPUS
+
+    other = tmp_path / "other"
+    shutil.copytree(BUNDLED_CORPUS, other)
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "eval", "--corpus", str(other), "--modes", "bm25", "--no-answers"]) == 0
+    assert "bm25" in capsys.readouterr().out
+    assert not (data / "current").exists()
+    assert [p.parent.name for p in (data / "eval").glob("*/current")] == [eval_data_dir(Settings(), other).name]
