@@ -74,6 +74,12 @@ def _hit_of(chunk: Chunk, like: Hit) -> Hit:
     return Hit(chunk=chunk, score=like.score, rank=like.rank)
 
 
+def _close_in_meaning(hit: Hit, floor: float) -> bool:
+    """The hit was found by dense search with an e5 cosine of at least ``floor``."""
+    dense = hit.retrievers.get("dense")
+    return dense is not None and dense.score >= floor
+
+
 class AnswerSettings(BaseModel):
     """Calibrated on the in-scope and out-of-scope questions of the seeds' and the real documents' sets."""
 
@@ -472,8 +478,7 @@ class Answerer:
         """
         if confidence >= self.settings.partial_coverage or mode == "bm25":
             return True
-        dense = result.hits[0].retrievers.get("dense")
-        return dense is not None and dense.score >= self.settings.semantic_floor
+        return _close_in_meaning(result.hits[0], self.settings.semantic_floor)
 
     def _break_dead_heat(self, result: SearchResult, question: str) -> None:
         """Hits of a who-question whose scores differ by under 1% are ordered by how much of the task they cover.
@@ -547,12 +552,11 @@ class Answerer:
         clause may hold the answer while sharing too few of those words to be quoted as one.
         Saying only "not covered" would then be wrong; the nearest clauses are shown as leads.
         """
-        out = []
-        for hit in result.hits[: self.settings.related_count]:
-            dense = hit.retrievers.get("dense")
-            if dense is not None and dense.score >= self.settings.related_floor:
-                out.append(self._quote(hit.chunk, result.analysis))
-        return out
+        return [
+            self._quote(hit.chunk, result.analysis)
+            for hit in result.hits[: self.settings.related_count]
+            if _close_in_meaning(hit, self.settings.related_floor)
+        ]
 
     def _decline(self, answer: Answer, reason: str = "", related: list[Quote] | None = None) -> Answer:
         answer.status = Status.DECLINED
