@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from corpus.loader import load_document
-from eval.adapt_e5 import QUESTION_SETS, question_pairs, training_pairs
+from eval.adapt_e5 import ALQAC, PAIR_SETS, QUESTION_SETS, question_pairs, training_pairs
 from eval.judge import load_questions
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "documents" / "kien-giang-qd-925-quy-che-phoi-hop-cchc.md"
@@ -33,3 +33,16 @@ def test_question_pairs_take_the_gold_article_and_never_the_held_out_set() -> No
     assert pairs and {q for q, _ in pairs} <= set(asked)
     assert all(asked[q].quotes[0] in passage for q, passage in pairs)
     assert all("holdout" not in path.name for path in QUESTION_SETS)
+
+
+def test_alqac_pairs_leave_the_natural_questions_unseen() -> None:
+    law = Path(__file__).resolve().parents[2].parent / "shared" / "extbench" / "laws" / "luat-an-ninh-mang.md"
+    if not law.exists():
+        pytest.skip("../shared/extbench is not beside the repository")
+    chunks = load_document(law).chunks
+    pairs = question_pairs(chunks, PAIR_SETS["alqac"])
+    alqac = {q.question for q in load_questions(ALQAC) if q.doc == "luat-an-ninh-mang"}
+    natural = {q.question for q in load_questions(QUESTION_SETS[0])}
+    assert pairs and {q for q, _ in pairs} <= alqac
+    assert not {q for q, _ in pairs} & natural
+    assert len(question_pairs(chunks, PAIR_SETS["questions"])) >= len(pairs)
