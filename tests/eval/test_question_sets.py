@@ -8,7 +8,9 @@ from eval.judge import load_questions
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 LAWS = EVAL.parents[1] / "shared" / "extbench" / "laws"
-GOLD_SETS = ["dev", "realdocs", "realdocs_holdout", "natural_realdocs", "natural_laws", "natural_laws_holdout"]
+GOLD_SETS = [
+    "dev", "realdocs", "realdocs_holdout", "natural_realdocs", "natural_laws", "natural_laws_holdout", "natural_laws_oos"
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", GOLD_SETS)
@@ -32,3 +34,12 @@ def test_held_out_articles_are_not_in_the_development_set() -> None:
     pairs = {(q.doc, quote) for q in load_questions(EVAL / "natural_laws.jsonl") for quote in q.quotes}
     held_out = {(q.doc, quote) for q in load_questions(EVAL / "natural_laws_holdout.jsonl") for quote in q.quotes}
     assert not pairs & held_out
+
+
+def test_natural_out_of_scope_questions_name_no_document_and_repeat_no_in_scope_question() -> None:
+    oos = load_questions(EVAL / "natural_laws_oos.jsonl")
+    asked = {
+        q.question for name in ("natural_laws", "natural_laws_holdout") for q in load_questions(EVAL / f"{name}.jsonl")
+    }
+    assert oos and all(q.type == "out_of_scope" and q.doc is None and not q.quotes for q in oos)
+    assert not {q.question for q in oos} & asked
