@@ -2,6 +2,7 @@
 
     python -m eval.adapt_e5 train --out /tmp/e5-adapted [--steps 300] [--lr 2e-5] [--pairs corpus|questions|alqac]
     python -m eval.adapt_e5 score --model /tmp/e5-adapted [--model <converted default model dir>]
+    python -m eval.adapt_e5 bylaw --work /tmp/e5-folds [--folds 3]
 
 ``train`` fine-tunes the converted default model with in-batch negatives. ``--pairs corpus`` (the
 default) makes pairs from the product's own corpus only (the real documents, the seeds and the
@@ -11,7 +12,9 @@ inverse cloze task); it did not help. ``--pairs questions`` uses the development
 ``--pairs alqac`` uses ALQAC 2022 alone, so that the natural questions measure whether supervision
 by statement-like questions carries over to questions asked as people ask them.
 ``score`` embeds the laws' passages as the index does and prints dense MRR@10 of each model on the
-natural, held-out natural and ALQAC questions. The product does not ship an adapted model yet
+natural, held-out natural and ALQAC questions. ``bylaw`` trains one model per fold of laws on the
+other laws' questions and scores the natural questions of the fold's laws with it: whether question
+supervision carries over to a law no question was written about. The product does not ship an adapted model yet
 (see the README for the figures and what shipping one would take).
 """
 
@@ -27,7 +30,7 @@ import numpy as np
 
 from corpus.loader import load_corpus
 from corpus.models import Chunk
-from eval.judge import is_relevant, load_questions
+from eval.judge import GoldQuestion, is_relevant, load_questions
 from eval.ranker_data import EVAL_DIR, REPO, SHARED, env_offline, metrics
 from index.builder import passage_text
 from index.e5_convert import PROMPTS, ensure_default_model
@@ -60,33 +63,40 @@ def training_pairs(chunks: list[Chunk], seed: int = 13) -> list[tuple[str, str]]
     return pairs
 
 
-def question_pairs(chunks: list[Chunk], sets: tuple[Path, ...] = QUESTION_SETS) -> list[tuple[str, str]]:
-    """(question, gold passage) pairs of the development question sets (never the held-out one)."""
+def pair_up(chunks: list[Chunk], questions: list[GoldQuestion]) -> list[tuple[str, str]]:
+    """(question, first gold passage) for every question whose gold passage is among ``chunks``."""
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
     pairs = []
-    for path in sets:
-        for gold in load_questions(path):
-            found = [c for c in by_doc.get(gold.doc or "", []) if is_relevant(c.doc_id, c.text, gold)]
-            if found:
-                pairs.append((gold.question, passage_text(found[0])))
+    for gold in questions:
+        found = [c for c in by_doc.get(gold.doc or "", []) if is_relevant(c.doc_id, c.text, gold)]
+        if found:
+            pairs.append((gold.question, passage_text(found[0])))
     return pairs
 
 
-def train(out: Path, steps: int, lr: float, batch: int, cache_dir: Path, source: str = "corpus") -> None:
+def question_pairs(chunks: list[Chunk], sets: tuple[Path, ...] = QUESTION_SETS) -> list[tuple[str, str]]:
+    """(question, gold passage) pairs of the development question sets (never the held-out one)."""
+    return pair_up(chunks, [q for path in sets for q in load_questions(path)])
+
+
+def make_pairs(source: str) -> list[tuple[str, str]]:
+    """The training pairs ``--pairs`` names: the corpus's own, or a question set's with its gold passages."""
+    if source in PAIR_SETS:
+        pairs = question_pairs(load_corpus(SHARED / "extbench" / "laws").chunks, PAIR_SETS[source])
+        random.Random(13).shuffle(pairs)
+        return pairs
+    return training_pairs([c for d in TRAIN_CORPORA if d.exists() for c in load_corpus(d).chunks])
+
+
+def train(out: Path, pairs: list[tuple[str, str]], steps: int, lr: float, batch: int, cache_dir: Path) -> None:
     """Fine-tune with MultipleNegativesRankingLoss in a plain loop (no trainer extras to install)."""
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
-    started = time.perf_counter()
-    if source in PAIR_SETS:
-        pairs = question_pairs(load_corpus(SHARED / "extbench" / "laws").chunks, PAIR_SETS[source])
-        random.Random(13).shuffle(pairs)
-    else:
-        pairs = training_pairs([c for d in TRAIN_CORPORA if d.exists() for c in load_corpus(d).chunks])
-    print(f"{len(pairs)} pairs in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"{len(pairs)} pairs", flush=True)
     model = SentenceTransformer(str(ensure_default_model(cache_dir)), device="cpu")
     model.max_seq_length = 192
     loss_fn = MultipleNegativesRankingLoss(model, scale=50.0)
@@ -112,27 +122,72 @@ def train(out: Path, steps: int, lr: float, batch: int, cache_dir: Path, source:
     print(f"saved {out} after {time.perf_counter() - started:.0f} s of training")
 
 
+def dense_ranks(model, chunks: list[Chunk], questions: list[GoldQuestion]) -> list[int | None]:
+    """Rank of the first relevant passage in each question's top 10, passages embedded as the index embeds them."""
+    model.max_seq_length = 256
+    passages = model.encode([PROMPTS["passage"] + passage_text(c) for c in chunks], batch_size=32,
+                            normalize_embeddings=True)  # fmt: skip
+    vectors = model.encode([PROMPTS["query"] + q.question for q in questions], normalize_embeddings=True)
+    ranks = []
+    for row, gold in zip(vectors @ passages.T, questions, strict=True):
+        top = [chunks[j] for j in np.argsort(-row)[:10]]
+        ranks.append(next((k for k, c in enumerate(top, start=1) if is_relevant(c.doc_id, c.text, gold)), None))
+    return ranks
+
+
 def score(model_dir: str) -> dict[str, float]:
-    """Dense MRR@10 on the laws' natural and ALQAC questions, passages embedded as the index embeds them."""
+    """Dense MRR@10 on the laws' natural and ALQAC questions."""
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(model_dir, device="cpu")
-    model.max_seq_length = 256
     chunks = load_corpus(SHARED / "extbench" / "laws").chunks
-    passages = model.encode([PROMPTS["passage"] + passage_text(c) for c in chunks], batch_size=32,
-                            normalize_embeddings=True)  # fmt: skip
+    sets = {"natural_laws": EVAL_DIR / "natural_laws.jsonl",
+            "natural_laws_holdout": EVAL_DIR / "natural_laws_holdout.jsonl", "alqac2022": ALQAC}  # fmt: skip
+    questions = {name: [q for q in load_questions(path) if q.doc] for name, path in sets.items()}
+    ranks = dense_ranks(model, chunks, [q for qs in questions.values() for q in qs])
     out: dict[str, float] = {}
-    for name, path in (("natural_laws", EVAL_DIR / "natural_laws.jsonl"),
-                       ("natural_laws_holdout", EVAL_DIR / "natural_laws_holdout.jsonl"),
-                       ("alqac2022", ALQAC)):  # fmt: skip
-        questions = [q for q in load_questions(path) if q.doc]
-        vectors = model.encode([PROMPTS["query"] + q.question for q in questions], normalize_embeddings=True)
-        ranks = []
-        for row, gold in zip(vectors @ passages.T, questions, strict=True):
-            top = [chunks[j] for j in np.argsort(-row)[:10]]
-            ranks.append(next((k for k, c in enumerate(top, start=1) if is_relevant(c.doc_id, c.text, gold)), None))
-        out[name] = metrics(ranks)["mrr@10"]
+    for name, qs in questions.items():
+        out[name], ranks = metrics(ranks[: len(qs)])["mrr@10"], ranks[len(qs) :]
     return out
+
+
+def law_folds(questions: list[GoldQuestion], laws: list[str], folds: int) -> dict[str, int]:
+    """Each law in one fold, the folds holding about as many questions (largest law first, to the lightest fold)."""
+    count = {law: sum(q.doc == law for q in questions) for law in laws}
+    load = [0] * folds
+    out: dict[str, int] = {}
+    for law in sorted(laws, key=lambda law: (-count[law], law)):
+        out[law] = load.index(min(load))
+        load[out[law]] += count[law]
+    return out
+
+
+def by_law(folds: int, work: Path, cache_dir: Path) -> tuple[list[int | None], list[int | None]]:
+    """Dense ranks of the natural questions by the base model and by models blind to the question's law.
+
+    Each fold's model is trained on the natural and ALQAC questions of the other folds' laws (three
+    passes), as the ranker's cross-validation holds out whole documents.
+    """
+    from sentence_transformers import SentenceTransformer
+
+    chunks = load_corpus(SHARED / "extbench" / "laws").chunks
+    natural = [q for q in load_questions(EVAL_DIR / "natural_laws.jsonl") if q.doc]
+    asked = natural + [q for q in load_questions(ALQAC) if q.doc]
+    fold_of = law_folds(natural, sorted({c.doc_id for c in chunks}), folds)
+    base = dense_ranks(SentenceTransformer(str(ensure_default_model(cache_dir)), device="cpu"), chunks, natural)
+    print(f"base {metrics(base)}", flush=True)
+    blind: list[int | None] = [None] * len(natural)
+    for fold in range(folds):
+        pairs = pair_up(chunks, [q for q in asked if fold_of[q.doc or ""] != fold])
+        random.Random(13).shuffle(pairs)
+        out = work / f"fold{fold}"
+        train(out, pairs, max(1, 3 * len(pairs) // 32), 2e-5, 32, cache_dir)
+        held = [i for i, q in enumerate(natural) if fold_of[q.doc or ""] == fold]
+        ranks = dense_ranks(SentenceTransformer(str(out), device="cpu"), chunks, [natural[i] for i in held])
+        for i, rank in zip(held, ranks, strict=True):
+            blind[i] = rank
+        print(f"fold {fold}: base {metrics([base[i] for i in held])}, blind to the law {metrics(ranks)}", flush=True)
+    return base, blind
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,12 +202,19 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--pairs", choices=("corpus", *PAIR_SETS), default="corpus", help="see the module docstring")
     s = sub.add_parser("score")
     s.add_argument("--model", action="append", required=True, help="a sentence-transformers directory (repeat)")
-    for p in (t, s):
+    b = sub.add_parser("bylaw")
+    b.add_argument("--folds", type=int, default=3)
+    b.add_argument("--work", required=True, help="where the fold models are written")
+    for p in (t, s, b):
         p.add_argument("--cache-dir", default=str(Path.home() / ".cache" / "tracuu" / "models"))
     args = parser.parse_args(argv)
     env_offline()
     if args.command == "train":
-        train(Path(args.out), args.steps, args.lr, args.batch, Path(args.cache_dir), args.pairs)
+        train(Path(args.out), make_pairs(args.pairs), args.steps, args.lr, args.batch, Path(args.cache_dir))
+        return 0
+    if args.command == "bylaw":
+        base, blind = by_law(args.folds, Path(args.work), Path(args.cache_dir))
+        print(f"natural_laws dense: base {metrics(base)}, blind to the law {metrics(blind)}")
         return 0
     for model in args.model:
         print(model, score(model), flush=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from corpus.loader import load_document
-from eval.adapt_e5 import ALQAC, PAIR_SETS, QUESTION_SETS, question_pairs, training_pairs
+from eval.adapt_e5 import ALQAC, PAIR_SETS, QUESTION_SETS, law_folds, question_pairs, training_pairs
 from eval.judge import load_questions
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "documents" / "kien-giang-qd-925-quy-che-phoi-hop-cchc.md"
@@ -46,3 +46,12 @@ def test_alqac_pairs_leave_the_natural_questions_unseen() -> None:
     assert pairs and {q for q, _ in pairs} <= alqac
     assert not {q for q, _ in pairs} & natural
     assert len(question_pairs(chunks, PAIR_SETS["questions"])) >= len(pairs)
+
+
+def test_each_law_falls_in_one_fold_and_the_folds_hold_about_as_many_questions() -> None:
+    questions = load_questions(QUESTION_SETS[0])
+    laws = sorted({q.doc for q in questions if q.doc})
+    fold_of = law_folds(questions, laws, 3)
+    assert set(fold_of) == set(laws) and set(fold_of.values()) == {0, 1, 2}
+    per_fold = [sum(fold_of.get(q.doc or "") == f for q in questions if q.doc) for f in range(3)]
+    assert max(per_fold) - min(per_fold) <= max(sum(q.doc == law for q in questions) for law in laws)
