@@ -64,7 +64,10 @@ def training_pairs(chunks: list[Chunk], seed: int = 13) -> list[tuple[str, str]]
 
 
 def pair_up(chunks: list[Chunk], questions: list[GoldQuestion]) -> list[tuple[str, str]]:
-    """(question, first gold passage) for every question whose gold passage is among ``chunks``."""
+    """(question, first gold passage) for every question whose gold passage is among ``chunks``.
+
+    Shuffled with a fixed seed, so that a batch mixes laws and sets and every run trains alike.
+    """
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -73,6 +76,7 @@ def pair_up(chunks: list[Chunk], questions: list[GoldQuestion]) -> list[tuple[st
         found = [c for c in by_doc.get(gold.doc or "", []) if is_relevant(c.doc_id, c.text, gold)]
         if found:
             pairs.append((gold.question, passage_text(found[0])))
+    random.Random(13).shuffle(pairs)
     return pairs
 
 
@@ -84,9 +88,7 @@ def question_pairs(chunks: list[Chunk], sets: tuple[Path, ...] = QUESTION_SETS) 
 def make_pairs(source: str) -> list[tuple[str, str]]:
     """The training pairs ``--pairs`` names: the corpus's own, or a question set's with its gold passages."""
     if source in PAIR_SETS:
-        pairs = question_pairs(load_corpus(SHARED / "extbench" / "laws").chunks, PAIR_SETS[source])
-        random.Random(13).shuffle(pairs)
-        return pairs
+        return question_pairs(load_corpus(SHARED / "extbench" / "laws").chunks, PAIR_SETS[source])
     return training_pairs([c for d in TRAIN_CORPORA if d.exists() for c in load_corpus(d).chunks])
 
 
@@ -179,7 +181,6 @@ def by_law(folds: int, work: Path, cache_dir: Path) -> tuple[list[int | None], l
     blind: list[int | None] = [None] * len(natural)
     for fold in range(folds):
         pairs = pair_up(chunks, [q for q in asked if fold_of[q.doc or ""] != fold])
-        random.Random(13).shuffle(pairs)
         out = work / f"fold{fold}"
         train(out, pairs, max(1, 3 * len(pairs) // 32), 2e-5, 32, cache_dir)
         held = [i for i, q in enumerate(natural) if fold_of[q.doc or ""] == fold]
